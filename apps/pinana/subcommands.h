@@ -1,0 +1,11 @@
+// Registration of pinana's subcommands with CLI11. Each add_* wires one subcommand whose callback
+// runs it and stores its exit status in `rc`. Called from main() only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace pinana::app {
+
+void add_sip_parse(CLI::App& parent, int& rc);
+
+}  // namespace pinana::app

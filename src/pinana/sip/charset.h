@@ -1,0 +1,80 @@
+// Character classes of the RFC 3261 grammar (§25.1), as constexpr lookup tables.
+//
+// Pure functions over bytes; safe from any thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace pinana::sip::chars {
+
+enum : uint16_t {
+  kAlpha = 1 << 0,
+  kDigit = 1 << 1,
+  kHex = 1 << 2,
+  kToken = 1 << 3,       // token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+  kUnreserved = 1 << 4,  // alphanum / mark
+  kUserUnres = 1 << 5,   // user-unreserved: & = + $ , ; ? /
+  kParamUnres = 1 << 6,  // param-unreserved: [ ] / : & + $
+  kHnvUnres = 1 << 7,    // hnv-unreserved: [ ] / ? : + $
+  kPasswdExtra = 1 << 8, // password: & = + $ ,
+  kWord = 1 << 9,        // word: token chars plus ( ) < > : \ " / [ ] ? { }
+  kWsp = 1 << 10,
+  kUric = 1 << 11,       // RFC 2396 uric: reserved / unreserved (escaped handled apart)
+};
+
+constexpr std::array<uint16_t, 256> make_table() {
+  std::array<uint16_t, 256> t{};
+  auto add = [&t](std::string_view s, uint16_t f) {
+    for (char c : s) t[static_cast<unsigned char>(c)] |= f;
+  };
+  for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlpha | kToken | kUnreserved | kWord | kUric;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlpha | kToken | kUnreserved | kWord | kUric;
+  for (int c = '0'; c <= '9'; ++c) t[c] |= kDigit | kHex | kToken | kUnreserved | kWord | kUric;
+  add("abcdefABCDEF", kHex);
+  add("-.!%*_+`'~", kToken | kWord);
+  add("-_.!~*'()", kUnreserved | kUric);
+  add("&=+$,;?/", kUserUnres);
+  add("[]/:&+$", kParamUnres);
+  add("[]/?:+$", kHnvUnres);
+  add("&=+$,", kPasswdExtra);
+  add("()<>:\\\"/[]?{}", kWord);
+  add(" \t", kWsp);
+  add(";/?:@&=+$,", kUric);
+  return t;
+}
+
+inline constexpr std::array<uint16_t, 256> kTable = make_table();
+
+constexpr bool is(char c, uint16_t f) { return (kTable[static_cast<unsigned char>(c)] & f) != 0; }
+constexpr bool is_alpha(char c) { return is(c, kAlpha); }
+constexpr bool is_digit(char c) { return is(c, kDigit); }
+constexpr bool is_hex(char c) { return is(c, kHex); }
+constexpr bool is_token(char c) { return is(c, kToken); }
+constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+
+constexpr bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_token(c)) return false;
+  return true;
+}
+
+constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+constexpr int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace pinana::sip::chars
