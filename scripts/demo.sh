@@ -3,7 +3,7 @@
 # the hub in the foreground on its embedded defaults and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=./build/release/apps/pinana/pinana
+bin=./build/release/pinana
 if "$bin" hub --help >/dev/null 2>&1; then
   echo "pinana demo: the three-node demo is not built yet (issue 4)."
   echo "Starting the hub in the foreground on its defaults (UDP and TCP 127.0.0.1:5060); Ctrl-C stops it."
