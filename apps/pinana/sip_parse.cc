@@ -12,7 +12,7 @@
 namespace pinana::app {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 using namespace pinana::sip;
 
 // JSON strings must be UTF-8; SIP allows any octet in some places (quoted-pairs, bodies).
