@@ -168,3 +168,39 @@ TEST(Message, ReusedMessageParsesAgain) {
 
 }  // namespace
 }  // namespace pinana::sip
+
+namespace pinana::sip {
+namespace {
+
+TEST(Writer, ResponseEchoesViasFromToCallIdCSeqAndAddsTag) {
+  const std::string req =
+      "SUBSCRIBE sip:bob@example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+      "v: SIP/2.0/UDP b.example.com;branch=z9hG4bK2, SIP/2.0/UDP c.example.com;branch=z9hG4bK3\r\n"
+      "To: <sip:bob@example.com>\r\nFrom: <sip:alice@example.com>;tag=a1\r\n"
+      "Call-ID: x@y\r\nCSeq: 4 SUBSCRIBE\r\nMax-Forwards: 70\r\nEvent: presence\r\n"
+      "Content-Length: 0\r\n\r\n";
+  auto m = Message::from_bytes(req, Framing::kStream);
+  ASSERT_TRUE(m.ok());
+  const std::pair<std::string_view, std::string_view> extra[] = {{"Expires", "600"}};
+  std::string resp = make_response(*m, 200, {}, "t9", extra);
+  auto r = Message::from_bytes(resp, Framing::kStream);
+  ASSERT_TRUE(r.ok()) << r.error().reason << "\n" << resp;
+  EXPECT_EQ(r->status_code(), 200);
+  EXPECT_EQ(r->reason_phrase(), "OK");
+  EXPECT_EQ(r->count(HeaderId::kVia), 2u);
+  EXPECT_EQ(r->top_via()->branch(), "z9hG4bK1");
+  EXPECT_EQ(r->to()->tag(), "t9");
+  EXPECT_EQ(r->from()->tag(), "a1");
+  EXPECT_EQ(r->call_id(), "x@y");
+  EXPECT_EQ(r->cseq()->method, "SUBSCRIBE");
+  EXPECT_EQ(*r->expires(), 600u);
+  EXPECT_EQ(*r->content_length(), 0u);
+  // 100 Trying never gets a To tag.
+  auto trying = Message::from_bytes(make_response(*m, 100, {}, "t9"), Framing::kStream);
+  EXPECT_EQ(trying->to()->tag(), "");
+  EXPECT_EQ(reason_phrase(412), "Conditional Request Failed");
+}
+
+}  // namespace
+}  // namespace pinana::sip
