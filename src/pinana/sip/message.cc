@@ -165,7 +165,8 @@ Status MessageParser::check_field(HeaderField& h) {
       bool first = !m_.has_via_;
       bool ok = true;
       Error err;
-      for_each_element(h.value, [&](std::string_view e) {
+      // A false split with ok still set means an unterminated quoted string: reject it too.
+      const bool split = for_each_element(h.value, [&](std::string_view e) {
         if (e.empty()) return ok = false, err = Error{400, "empty Via value"}, false;
         auto v = parse_via(e);
         if (!v) return ok = false, err = v.error(), false;
@@ -176,6 +177,7 @@ Status MessageParser::check_field(HeaderField& h) {
         }
         return true;
       });
+      if (!split && ok) ok = false, err = Error{400, "unterminated quoted string"};
       if (!ok || !m_.has_via_) return from_error(ok ? Error{400, "empty Via"} : err);
       return Status::Ok();
     }
@@ -195,11 +197,12 @@ Status MessageParser::check_field(HeaderField& h) {
     case HeaderId::kRecordRoute: {
       bool ok = true;
       Error err;
-      for_each_element(h.value, [&](std::string_view e) {
+      const bool split = for_each_element(h.value, [&](std::string_view e) {
         auto na = parse_name_addr(e);
         if (!na) return ok = false, err = na.error(), false;
         return true;
       });
+      if (!split && ok) ok = false, err = Error{400, "unterminated quoted string"};
       if (!ok) return from_error(err);
       return Status::Ok();
     }
@@ -272,8 +275,8 @@ Status MessageParser::check_field(HeaderField& h) {
       return Status::Ok();
     case HeaderId::kAllowEvents: {
       bool ok = true;
-      for_each_element(h.value, [&](std::string_view e) { return ok = parse_event(e).ok() && e.find(';') == std::string_view::npos; });
-      if (!ok) return bad("not a list of event types");
+      const bool split = for_each_element(h.value, [&](std::string_view e) { return ok = parse_event(e).ok() && e.find(';') == std::string_view::npos; });
+      if (!split || !ok) return bad("not a list of event types");
       return Status::Ok();
     }
     default:
