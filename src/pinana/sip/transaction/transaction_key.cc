@@ -1,0 +1,109 @@
+#include "pinana/sip/transaction/transaction_key.h"
+
+#include <functional>
+
+#include "pinana/sip/charset.h"
+
+namespace pinana::sip::transaction {
+namespace {
+
+// boost::hash_combine's mixing step, so equal fields in different positions hash differently.
+void mix(size_t& seed, size_t h) {
+  seed ^= h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+}
+size_t hash_text(std::string_view s) {
+  return std::hash<std::string_view>{}(s);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = chars::lower(c);
+  return out;
+}
+
+// ACK belongs to the transaction of the INVITE it acknowledges (§17.2.3); every other method,
+// CANCEL included, keys its own transaction.
+std::string_view key_method(const Message& request) {
+  return request.method_id() == Method::kAck ? std::string_view("INVITE") : request.method();
+}
+
+}  // namespace
+
+Result<TransactionKey> TransactionKey::for_server(const Message& request) {
+  if (!request.is_request()) return Error{0, "not a request"};
+  const Via* via = request.top_via();
+  if (via == nullptr) return Error{400, "Missing Via"};
+  const CSeq* cseq = request.cseq();
+  if (cseq == nullptr) return Error{400, "Missing CSeq"};
+
+  TransactionKey k;
+  k.role_ = Role::kServer;
+  k.method_ = key_method(request);
+  k.branch_ = via->branch();
+  k.host_ = lower(via->host);
+  k.port_ = via->has_port ? via->port : 0;
+  if (via->rfc3261_branch()) {
+    k.rule_ = Rule::kRfc3261;
+    return k;
+  }
+  k.rule_ = Rule::kRfc2543;
+  k.request_uri_ = request.request_uri().text;
+  if (const NameAddr* to = request.to()) k.to_tag_ = to->tag();
+  if (const NameAddr* from = request.from()) k.from_tag_ = from->tag();
+  k.call_id_ = request.call_id();
+  k.cseq_ = cseq->sequence;
+  return k;
+}
+
+Result<TransactionKey> TransactionKey::for_client(const Message& message) {
+  const Via* via = message.top_via();
+  if (via == nullptr) return Error{0, "Missing Via"};
+  const CSeq* cseq = message.cseq();
+  if (cseq == nullptr) return Error{0, "Missing CSeq"};
+  if (!via->rfc3261_branch()) return Error{0, "top Via has no RFC 3261 branch"};
+  TransactionKey k;
+  k.role_ = Role::kClient;
+  k.rule_ = Rule::kRfc3261;
+  k.method_ = cseq->method;
+  k.branch_ = via->branch();
+  return k;
+}
+
+size_t TransactionKey::hash() const {
+  size_t h = static_cast<size_t>(role_) * 2 + static_cast<size_t>(rule_);
+  mix(h, hash_text(branch_));
+  mix(h, hash_text(method_));
+  mix(h, hash_text(host_));
+  mix(h, port_);
+  if (rule_ == Rule::kRfc2543) {
+    mix(h, hash_text(request_uri_));
+    mix(h, hash_text(to_tag_));
+    mix(h, hash_text(from_tag_));
+    mix(h, hash_text(call_id_));
+    mix(h, cseq_);
+  }
+  return h;
+}
+
+std::optional<MergedRequestKey> MergedRequestKey::of(const Message& request) {
+  const NameAddr* to = request.to();
+  if (to != nullptr && to->params.has("tag")) return std::nullopt;
+  const CSeq* cseq = request.cseq();
+  if (cseq == nullptr) return std::nullopt;
+  MergedRequestKey k;
+  if (const NameAddr* from = request.from()) k.from_tag = from->tag();
+  k.call_id = request.call_id();
+  k.cseq = cseq->sequence;
+  k.method = cseq->method;
+  return k;
+}
+
+size_t MergedRequestKey::hash() const {
+  size_t h = hash_text(call_id);
+  mix(h, hash_text(from_tag));
+  mix(h, cseq);
+  mix(h, hash_text(method));
+  return h;
+}
+
+}  // namespace pinana::sip::transaction

@@ -1,0 +1,167 @@
+#include "pinana/sip/transaction/transaction_table.h"
+
+#include <tuple>
+
+namespace pinana::sip::transaction {
+
+TransactionTable::TransactionTable(const Clock& clock, TimerConfig config)
+    : clock_(clock), config_(config) {}
+
+void TransactionTable::purge() {
+  for (uint64_t id : retired_) by_id_.erase(id);
+  retired_.clear();
+}
+
+TransactionTable::Slot* TransactionTable::live(TransactionId id) {
+  auto it = by_id_.find(id.value);
+  if (it == by_id_.end() || it->second.key == nullptr) return nullptr;
+  return &it->second;
+}
+
+const TransactionTable::Slot* TransactionTable::live(TransactionId id) const {
+  auto it = by_id_.find(id.value);
+  if (it == by_id_.end() || it->second.key == nullptr) return nullptr;
+  return &it->second;
+}
+
+Outcome TransactionTable::finish(TransactionId id, Actions actions) {
+  if (actions.terminated()) {
+    Slot& slot = by_id_.at(id.value);
+    // Erase through iterators: the keys live in the nodes being erased.
+    if (slot.merge != nullptr) merge_.erase(merge_.find(*slot.merge));
+    by_key_.erase(by_key_.find(*slot.key));
+    slot.key = nullptr;
+    slot.merge = nullptr;
+    retired_.push_back(id.value);
+  }
+  return Outcome{id, actions};
+}
+
+Result<Outcome> TransactionTable::on_request(const Message& request, Reliability reliability) {
+  purge();
+  auto key = TransactionKey::for_server(request);
+  if (!key.ok()) return key.error();
+
+  if (auto it = by_key_.find(*key); it != by_key_.end()) {
+    const TransactionId id = it->second;
+    auto& server = std::get<ServerTransaction>(by_id_.at(id.value).txn);
+    return finish(id, server.on_request());
+  }
+
+  // ACK (to a 2xx, or to a final this stack never sent) and INVITE have no non-INVITE
+  // transaction; the core answers or absorbs them without one.
+  if (request.method_id() == Method::kAck || request.method_id() == Method::kInvite) {
+    Outcome o;
+    o.actions.push(Action::signal(ActionKind::kStatelessRequest));
+    return o;
+  }
+
+  std::optional<MergedRequestKey> merge = MergedRequestKey::of(request);
+  const bool merged = merge.has_value() && merge_.contains(*merge);
+
+  const TransactionId id{next_id_++};
+  auto key_it = by_key_.emplace(std::move(*key), id).first;
+  Slot& slot = by_id_
+                   .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
+                            std::forward_as_tuple(std::in_place_type<ServerTransaction>, clock_,
+                                                  config_, reliability, request))
+                   .first->second;
+  slot.key = &key_it->first;
+  // The merged request's own transaction is not indexed: the original one still owns the entry.
+  if (merge.has_value() && !merged)
+    slot.merge = &merge_.emplace(std::move(*merge), id).first->first;
+
+  Actions actions = std::get<ServerTransaction>(slot.txn).start();
+  if (merged) {
+    for (size_t i = 0; i < actions.size(); ++i)
+      if (actions[i].kind == ActionKind::kDeliverRequest)
+        actions[i] = Action::signal(ActionKind::kAnswerLoopDetected);
+  }
+  return finish(id, actions);
+}
+
+Outcome TransactionTable::on_response(const Message& response) {
+  purge();
+  Outcome stray;
+  stray.actions.push(Action::signal(ActionKind::kStrayResponse));
+  if (!response.is_response()) return stray;
+  auto key = TransactionKey::for_client(response);
+  if (!key.ok()) return stray;
+  auto it = by_key_.find(*key);
+  if (it == by_key_.end()) return stray;
+  const TransactionId id = it->second;
+  auto& client = std::get<ClientTransaction>(by_id_.at(id.value).txn);
+  return finish(id, client.on_response(response));
+}
+
+Result<Outcome> TransactionTable::start_client(const Message& request, Reliability reliability,
+                                               std::string bytes) {
+  purge();
+  if (!request.is_request()) return Error{500, "start_client given a response"};
+  if (request.method_id() == Method::kInvite || request.method_id() == Method::kAck)
+    return Error{500, "no INVITE client transactions"};
+  auto key = TransactionKey::for_client(request);
+  if (!key.ok()) return Error{500, key.error().reason};
+  if (key->method() != request.method()) return Error{500, "CSeq method differs from the method"};
+  if (by_key_.contains(*key)) return Error{500, "branch already used by a client transaction"};
+  if (bytes.empty()) bytes = request.serialize();
+
+  const TransactionId id{next_id_++};
+  auto key_it = by_key_.emplace(std::move(*key), id).first;
+  Slot& slot = by_id_
+                   .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
+                            std::forward_as_tuple(std::in_place_type<ClientTransaction>, clock_,
+                                                  config_, reliability, std::move(bytes)))
+                   .first->second;
+  slot.key = &key_it->first;
+  return finish(id, std::get<ClientTransaction>(slot.txn).start());
+}
+
+Result<Outcome> TransactionTable::send_response(TransactionId id, int status, std::string bytes) {
+  purge();
+  Slot* slot = live(id);
+  if (slot == nullptr || !std::holds_alternative<ServerTransaction>(slot->txn))
+    return Error{0, "no such server transaction"};
+  auto actions = std::get<ServerTransaction>(slot->txn).send_response(status, std::move(bytes));
+  if (!actions.ok()) return actions.error();
+  return finish(id, *actions);
+}
+
+Result<Outcome> TransactionTable::send_response(TransactionId id, const Message& response) {
+  if (!response.is_response()) return Error{500, "send_response given a request"};
+  return send_response(id, response.status_code(), response.serialize());
+}
+
+Outcome TransactionTable::on_timer(TransactionId id, TimerId timer) {
+  purge();
+  Slot* slot = live(id);
+  if (slot == nullptr) return Outcome{id, {}};
+  Actions actions = std::visit([timer](auto& t) { return t.on_timer(timer); }, slot->txn);
+  return finish(id, actions);
+}
+
+Outcome TransactionTable::on_transport_error(TransactionId id) {
+  purge();
+  Slot* slot = live(id);
+  if (slot == nullptr) return Outcome{id, {}};
+  Actions actions = std::visit([](auto& t) { return t.on_transport_error(); }, slot->txn);
+  return finish(id, actions);
+}
+
+std::optional<TransactionId> TransactionTable::find(const TransactionKey& key) const {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return std::nullopt;
+  return it->second;
+}
+
+const ServerTransaction* TransactionTable::server(TransactionId id) const {
+  const Slot* slot = live(id);
+  return slot ? std::get_if<ServerTransaction>(&slot->txn) : nullptr;
+}
+
+const ClientTransaction* TransactionTable::client(TransactionId id) const {
+  const Slot* slot = live(id);
+  return slot ? std::get_if<ClientTransaction>(&slot->txn) : nullptr;
+}
+
+}  // namespace pinana::sip::transaction

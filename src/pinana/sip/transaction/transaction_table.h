@@ -1,0 +1,120 @@
+// TransactionTable: the non-INVITE transactions of one SIP stack, keyed by TransactionKey.
+//
+// It routes each received request to its server transaction (a retransmission) or creates one
+// (kDeliverRequest), routes each received response to its client transaction, starts client
+// transactions for requests the TU sends, and forwards timer fires, transport errors and TU
+// responses to the transaction they name. Requests that merged (RFC 3261 §8.2.2.2: no To tag;
+// From tag, Call-ID and CSeq equal those of an ongoing server transaction that the request does
+// not match) still get a transaction, but the table asks for a 482 (kAnswerLoopDetected) instead
+// of delivering them. ACK and INVITE get no transaction (kStatelessRequest): this stack has no
+// INVITE machinery. Responses that match nothing are kStrayResponse.
+//
+// Like the transactions, the table does no I/O: every call returns an Outcome naming the
+// transaction (TransactionId, never reused) and the Actions for the owner to execute in order;
+// kStartTimer / kCancelTimer refer to timers of that id, which the owner fires back through
+// on_timer(id, timer). Terminated transactions leave the table; their memory is released at the
+// start of the next call, so the views in an Outcome's kSend actions stay valid until the next
+// call into the table. (No Outcome holds both a kSend and a TU signal, so a TU that calls back
+// into the table from a signal never invalidates bytes still waiting to be sent.)
+//
+// Owned by one thread (its shard's event loop); not thread-safe. The clock must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "pinana/base/clock.h"
+#include "pinana/base/result.h"
+#include "pinana/sip/message.h"
+#include "pinana/sip/transaction/action.h"
+#include "pinana/sip/transaction/client_transaction.h"
+#include "pinana/sip/transaction/server_transaction.h"
+#include "pinana/sip/transaction/timer_config.h"
+#include "pinana/sip/transaction/transaction_key.h"
+
+namespace pinana::sip::transaction {
+
+struct TransactionId {
+  uint64_t value = 0;  // 0: no transaction
+  bool valid() const { return value != 0; }
+  bool operator==(const TransactionId&) const = default;
+};
+
+struct TransactionIdHash {
+  size_t operator()(TransactionId id) const { return std::hash<uint64_t>{}(id.value); }
+};
+
+struct Outcome {
+  TransactionId id;  // the transaction the actions concern; invalid for table-only verdicts
+  Actions actions;
+};
+
+class TransactionTable {
+ public:
+  explicit TransactionTable(const Clock& clock, TimerConfig config = {});
+  TransactionTable(const TransactionTable&) = delete;
+  TransactionTable& operator=(const TransactionTable&) = delete;
+
+  // A request from the network that arrived over a transport of `reliability`. Errors (400)
+  // only for a request without Via or CSeq, which should have been rejected before.
+  Result<Outcome> on_request(const Message& request, Reliability reliability);
+
+  // A response from the network.
+  Outcome on_response(const Message& response);
+
+  // The TU sends a non-INVITE request. Its top Via must carry an RFC 3261 branch not in use by
+  // another client transaction. `bytes` is its serialized form; empty: request.serialize().
+  Result<Outcome> start_client(const Message& request, Reliability reliability,
+                               std::string bytes = {});
+
+  // The TU answers the request of server transaction `id` (see ServerTransaction::send_response).
+  // Errors (status 0) when the transaction no longer exists.
+  Result<Outcome> send_response(TransactionId id, int status, std::string bytes);
+  Result<Outcome> send_response(TransactionId id, const Message& response);
+
+  // A timer the table asked for (Outcome::id, Action::timer) has fired.
+  Outcome on_timer(TransactionId id, TimerId timer);
+
+  // The transport failed to send for transaction `id`.
+  Outcome on_transport_error(TransactionId id);
+
+  std::optional<TransactionId> find(const TransactionKey& key) const;
+  // The live transaction `id`, or null (unknown, terminated, or of the other role).
+  const ServerTransaction* server(TransactionId id) const;
+  const ClientTransaction* client(TransactionId id) const;
+  size_t size() const { return by_key_.size(); }
+  const TimerConfig& config() const { return config_; }
+
+ private:
+  struct Slot {
+    template <typename T, typename... Args>
+    explicit Slot(std::in_place_type_t<T> type, Args&&... args)
+        : txn(type, std::forward<Args>(args)...) {}
+
+    std::variant<ClientTransaction, ServerTransaction> txn;
+    const TransactionKey* key = nullptr;      // the by_key_ entry's key; null once retired
+    const MergedRequestKey* merge = nullptr;  // the merge_ entry this transaction owns, if any
+  };
+
+  Slot* live(TransactionId id);
+  const Slot* live(TransactionId id) const;
+  // Retires the transaction if `out` says it terminated.
+  Outcome finish(TransactionId id, Actions actions);
+  void purge();
+
+  const Clock& clock_;
+  TimerConfig config_;
+  uint64_t next_id_ = 1;
+  std::unordered_map<TransactionKey, TransactionId, TransactionKeyHash> by_key_;
+  std::unordered_map<uint64_t, Slot> by_id_;
+  std::unordered_map<MergedRequestKey, TransactionId, MergedRequestKeyHash> merge_;
+  std::vector<uint64_t> retired_;  // terminated; erased from by_id_ at the next call
+};
+
+}  // namespace pinana::sip::transaction

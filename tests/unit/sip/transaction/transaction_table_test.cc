@@ -1,0 +1,330 @@
+// TransactionTable: routing requests and responses to transactions, creating and removing them,
+// merged-request detection (RFC 3261 §8.2.2.2), and driving timers through transaction ids.
+#include "pinana/sip/transaction/transaction_table.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "pinana/sip/transaction/response_builder.h"
+#include "test_support.h"
+
+namespace pinana::sip::transaction {
+namespace {
+
+using testing::kinds;
+using testing::parse;
+using testing::read_data_file;
+using testing::request;
+using testing::request_text;
+using testing::RequestSpec;
+using testing::response;
+using testing::ResponseSpec;
+using testing::started;
+using K = ActionKind;
+
+constexpr char k200[] = "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+class TransactionTableTest : public ::testing::Test {
+ protected:
+  Outcome in(const Message& m, Reliability r = Reliability::kUnreliable) {
+    auto o = table_.on_request(m, r);
+    EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().reason);
+    return o.ok() ? *o : Outcome{};
+  }
+  Outcome answer(TransactionId id, int status, std::string bytes) {
+    auto o = table_.send_response(id, status, std::move(bytes));
+    EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().reason);
+    return o.ok() ? *o : Outcome{};
+  }
+  // Plays the owner: executes timer actions per (transaction, timer) and fires them in order.
+  void apply(const Outcome& o) {
+    for (const Action& a : o.actions) {
+      if (a.kind == K::kStartTimer) timers_[{o.id.value, a.timer}] = clock_.now() + a.delay;
+      if (a.kind == K::kCancelTimer) timers_.erase({o.id.value, a.timer});
+      if (a.kind == K::kSend) sent_.emplace_back(a.bytes);
+      if (a.kind == K::kTerminated) terminated_.push_back(o.id.value);
+    }
+  }
+  void run_until(Duration limit) {
+    const TimePoint end = clock_.now() + limit;
+    while (!timers_.empty()) {
+      auto next = timers_.begin();
+      for (auto it = timers_.begin(); it != timers_.end(); ++it)
+        if (it->second < next->second) next = it;
+      if (next->second > end) break;
+      auto [id, timer] = next->first;
+      clock_.set(next->second);
+      timers_.erase(next);
+      apply(table_.on_timer(TransactionId{id}, timer));
+    }
+    clock_.set(end);
+  }
+
+  FakeClock clock_;
+  TransactionTable table_{clock_};
+  std::map<std::pair<uint64_t, TimerId>, TimePoint> timers_;
+  std::vector<std::string> sent_;
+  std::vector<uint64_t> terminated_;
+};
+
+TEST_F(TransactionTableTest, NewRequestCreatesServerTransactionAndRetransmissionsFindIt) {
+  Outcome first = in(request({}));
+  ASSERT_TRUE(first.id.valid());
+  EXPECT_EQ(kinds(first.actions), (std::vector<K>{K::kDeliverRequest, K::kStartTimer}));
+  EXPECT_EQ(table_.size(), 1u);
+  ASSERT_NE(table_.server(first.id), nullptr);
+  EXPECT_EQ(table_.client(first.id), nullptr);
+
+  // A retransmission goes to the same transaction and is absorbed while the TU works.
+  Outcome again = in(request({}));
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_TRUE(again.actions.empty());
+  EXPECT_EQ(table_.size(), 1u);
+
+  // After the TU's final, retransmissions get it again.
+  Outcome done = answer(first.id, 200, k200);
+  ASSERT_TRUE(done.actions.has(K::kSend));
+  EXPECT_EQ(done.actions.find(K::kSend)->bytes, k200);
+  Outcome replay = in(request({}));
+  EXPECT_EQ(replay.id, first.id);
+  ASSERT_EQ(kinds(replay.actions), (std::vector<K>{K::kSend}));
+  EXPECT_EQ(replay.actions[0].bytes, k200);
+
+  // A request with another branch is another transaction.
+  Outcome other = in(request({.branch = "z9hG4bKsecond", .cseq = 314160}));
+  EXPECT_NE(other.id, first.id);
+  EXPECT_TRUE(other.actions.has(K::kDeliverRequest));
+  EXPECT_EQ(table_.size(), 2u);
+}
+
+TEST_F(TransactionTableTest, TimerJRemovesCompletedServerTransactionOverUdp) {
+  Outcome o = in(request({}));
+  apply(o);
+  apply(answer(o.id, 200, k200));
+  run_until(Duration(31999));
+  EXPECT_EQ(table_.size(), 1u);
+  run_until(Duration(1));
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(terminated_, (std::vector<uint64_t>{o.id.value}));
+  EXPECT_EQ(table_.server(o.id), nullptr);
+  // Late fires and TU calls for a removed transaction do nothing.
+  EXPECT_TRUE(table_.on_timer(o.id, TimerId::kJ).actions.empty());
+  EXPECT_FALSE(table_.send_response(o.id, 200, k200).ok());
+  // The same request now would start a new transaction.
+  Outcome fresh = in(request({}));
+  EXPECT_NE(fresh.id, o.id);
+  EXPECT_TRUE(fresh.actions.has(K::kDeliverRequest));
+}
+
+TEST_F(TransactionTableTest, FinalOverTcpRemovesTransactionButKeepsBytesUntilNextCall) {
+  Outcome o = in(request({.transport = "TCP"}), Reliability::kReliable);
+  auto done = table_.send_response(o.id, 200, std::string(k200) + std::string(200, ' '));
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(kinds(done->actions), (std::vector<K>{K::kCancelTimer, K::kSend, K::kTerminated}));
+  EXPECT_EQ(table_.size(), 0u);
+  // The bytes are still readable (ASan would flag a dangling view).
+  EXPECT_EQ(done->actions[1].bytes.substr(0, 15), "SIP/2.0 200 OK\r");
+}
+
+TEST_F(TransactionTableTest, MergedRequestGetsLoopDetected) {
+  Outcome first = in(request({}));
+  ASSERT_TRUE(first.actions.has(K::kDeliverRequest));
+  // The same request forked along another path: other branch and Via, same From tag, Call-ID
+  // and CSeq, no To tag.
+  Message forked = request({.via_host = "198.51.100.7", .branch = "z9hG4bKfork2"});
+  Outcome merged = in(forked);
+  ASSERT_TRUE(merged.id.valid());
+  EXPECT_NE(merged.id, first.id);
+  EXPECT_TRUE(merged.actions.has(K::kAnswerLoopDetected));
+  EXPECT_FALSE(merged.actions.has(K::kDeliverRequest));
+
+  // The owner answers 482 through the merged request's own transaction, which replays it.
+  std::string loop = build_response(forked, 482, "Loop Detected", "t482");
+  Outcome sent = answer(merged.id, 482, loop);
+  ASSERT_TRUE(sent.actions.has(K::kSend));
+  Outcome replay = in(request({.via_host = "198.51.100.7", .branch = "z9hG4bKfork2"}));
+  EXPECT_EQ(replay.id, merged.id);
+  ASSERT_EQ(kinds(replay.actions), (std::vector<K>{K::kSend}));
+  EXPECT_EQ(parse(std::string(replay.actions[0].bytes)).status_code(), 482);
+
+  // The original is untouched.
+  EXPECT_EQ(table_.server(first.id)->state(), ServerState::kTrying);
+}
+
+TEST_F(TransactionTableTest, RequestsThatDoNotMergeAreDelivered) {
+  in(request({}));
+  // With a To tag (in a dialog): not a merge candidate.
+  EXPECT_TRUE(
+      in(request({.branch = "z9hG4bKb2", .to_tag = "dlg"})).actions.has(K::kDeliverRequest));
+  // Another CSeq number or method, From tag or Call-ID: a different request.
+  EXPECT_TRUE(in(request({.branch = "z9hG4bKb3", .cseq = 1})).actions.has(K::kDeliverRequest));
+  EXPECT_TRUE(
+      in(request({.method = "CANCEL", .branch = "z9hG4bKb4"})).actions.has(K::kDeliverRequest));
+  EXPECT_TRUE(
+      in(request({.branch = "z9hG4bKb5", .from_tag = "9"})).actions.has(K::kDeliverRequest));
+  EXPECT_TRUE(
+      in(request({.branch = "z9hG4bKb6", .call_id = "x@y"})).actions.has(K::kDeliverRequest));
+}
+
+TEST_F(TransactionTableTest, MergeDetectionEndsWithTheOriginalTransaction) {
+  Outcome first = in(request({.transport = "TCP"}), Reliability::kReliable);
+  (void)answer(first.id, 200, k200);  // TCP: terminated and removed at once
+  Outcome later = in(request({.branch = "z9hG4bKlater"}));
+  EXPECT_TRUE(later.actions.has(K::kDeliverRequest));
+}
+
+TEST_F(TransactionTableTest, MergedRequestWithRfc2543Keys) {
+  Outcome first = in(request({.branch = ""}));
+  EXPECT_TRUE(first.actions.has(K::kDeliverRequest));
+  Outcome merged = in(request({.via_host = "198.51.100.7", .branch = ""}));
+  EXPECT_TRUE(merged.actions.has(K::kAnswerLoopDetected));
+}
+
+TEST_F(TransactionTableTest, CancelIsItsOwnTransaction) {
+  Outcome sub = in(request({}));
+  Outcome cancel = in(request({.method = "CANCEL"}));  // same branch, as RFC 3261 §9.1 builds it
+  EXPECT_NE(cancel.id, sub.id);
+  EXPECT_TRUE(cancel.actions.has(K::kDeliverRequest));
+  EXPECT_EQ(in(request({.method = "CANCEL"})).id, cancel.id);
+  EXPECT_EQ(table_.size(), 2u);
+}
+
+TEST_F(TransactionTableTest, AckAndInviteGetNoTransaction) {
+  Outcome ack = in(request({.method = "ACK"}));
+  EXPECT_FALSE(ack.id.valid());
+  EXPECT_EQ(kinds(ack.actions), (std::vector<K>{K::kStatelessRequest}));
+  Outcome invite = in(request({.method = "INVITE"}));
+  EXPECT_FALSE(invite.id.valid());
+  EXPECT_EQ(kinds(invite.actions), (std::vector<K>{K::kStatelessRequest}));
+  EXPECT_EQ(table_.size(), 0u);
+}
+
+TEST_F(TransactionTableTest, BadBranchRequestIsMatchedByRfc2543Rule) {
+  const std::string bytes = read_data_file("rfc4475/badbranch.dat");
+  Outcome first = in(parse(bytes));
+  EXPECT_TRUE(first.actions.has(K::kDeliverRequest));
+  EXPECT_EQ(in(parse(bytes)).id, first.id);  // a retransmission
+  // Same branch "z9hG4bK" and sent-by but a new CSeq: under the RFC 3261 rule this would be
+  // taken for a retransmission; under RFC 2543 it is a new request.
+  std::string next = bytes;
+  next.replace(next.find("CSeq: 8"), 7, "CSeq: 9");
+  Outcome second = in(parse(next));
+  EXPECT_NE(second.id, first.id);
+  EXPECT_TRUE(second.actions.has(K::kDeliverRequest));
+}
+
+TEST_F(TransactionTableTest, RequestWithoutViaIsRefused) {
+  Message no_via = parse(
+      "OPTIONS sip:a@example.com SIP/2.0\r\nTo: <sip:a@example.com>\r\n"
+      "From: <sip:b@example.com>;tag=1\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\n"
+      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+  auto o = table_.on_request(no_via, Reliability::kUnreliable);
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.error().status, 400);
+  EXPECT_EQ(table_.size(), 0u);
+}
+
+TEST_F(TransactionTableTest, ClientTransactionRoutesResponsesAndTimesOut) {
+  Message req = request({.method = "PUBLISH", .branch = "z9hG4bKc1"});
+  auto started_out = table_.start_client(req, Reliability::kUnreliable);
+  ASSERT_TRUE(started_out.ok());
+  const TransactionId id = started_out->id;
+  EXPECT_EQ(started_out->actions[0].kind, K::kSend);
+  EXPECT_EQ(started_out->actions[0].bytes, req.serialize());
+  apply(*started_out);
+  ASSERT_NE(table_.client(id), nullptr);
+
+  // Responses of other transactions are strays.
+  EXPECT_EQ(
+      kinds(
+          table_.on_response(response({.branch = "z9hG4bKc2", .cseq_method = "PUBLISH"})).actions),
+      (std::vector<K>{K::kStrayResponse}));
+  EXPECT_EQ(
+      kinds(table_.on_response(response({.branch = "z9hG4bKc1", .cseq_method = "CANCEL"})).actions),
+      (std::vector<K>{K::kStrayResponse}));
+  EXPECT_EQ(kinds(table_.on_response(req).actions), (std::vector<K>{K::kStrayResponse}));
+
+  // A provisional, then retransmissions at T2, then the timeout at 64*T1.
+  Outcome p = table_.on_response(
+      response({.status = 100, .branch = "z9hG4bKc1", .cseq_method = "PUBLISH"}));
+  EXPECT_EQ(p.id, id);
+  EXPECT_EQ(kinds(p.actions), (std::vector<K>{K::kDeliverResponse}));
+  run_until(Duration(31999));
+  EXPECT_EQ(sent_.size(), 9u);  // the request, then E at 0.5, 4.5, 8.5 ... 28.5 s
+  Outcome before = table_.on_timer(id, TimerId::kF);
+  EXPECT_TRUE(before.actions.empty());  // not due yet
+  clock_.advance(Duration(1));
+  Outcome timeout = table_.on_timer(id, TimerId::kF);
+  EXPECT_TRUE(timeout.actions.has(K::kTimeout));
+  EXPECT_TRUE(timeout.actions.terminated());
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_FALSE(table_.find(*TransactionKey::for_client(req)).has_value());
+}
+
+TEST_F(TransactionTableTest, ClientFinalDeliveredOnceThenRemovedAfterTimerK) {
+  Message req = request({.method = "PUBLISH", .branch = "z9hG4bKc1"});
+  auto s = table_.start_client(req, Reliability::kUnreliable);
+  ASSERT_TRUE(s.ok());
+  apply(*s);
+  const ResponseSpec ok{.branch = "z9hG4bKc1", .cseq_method = "PUBLISH"};
+  Outcome final = table_.on_response(response(ok));
+  EXPECT_TRUE(final.actions.has(K::kDeliverResponse));
+  EXPECT_EQ(started(final.actions, TimerId::kK), Duration(5000));
+  apply(final);
+  Outcome dup = table_.on_response(response(ok));
+  EXPECT_EQ(dup.id, s->id);
+  EXPECT_TRUE(dup.actions.empty());
+  run_until(Duration(5000));
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(terminated_, (std::vector<uint64_t>{s->id.value}));
+  // After K, a late retransmission is a stray.
+  EXPECT_TRUE(table_.on_response(response(ok)).actions.has(K::kStrayResponse));
+}
+
+TEST_F(TransactionTableTest, ClientTransportErrorRemovesIt) {
+  auto s = table_.start_client(request({.branch = "z9hG4bKc1"}), Reliability::kReliable);
+  ASSERT_TRUE(s.ok());
+  Outcome err = table_.on_transport_error(s->id);
+  EXPECT_TRUE(err.actions.has(K::kTransportError));
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_TRUE(table_.on_transport_error(s->id).actions.empty());
+}
+
+TEST_F(TransactionTableTest, StartClientRefusesBadRequests) {
+  ASSERT_TRUE(table_.start_client(request({.branch = "z9hG4bKc1"}), Reliability::kUnreliable).ok());
+  // The branch is already in use for that method.
+  EXPECT_FALSE(
+      table_.start_client(request({.branch = "z9hG4bKc1"}), Reliability::kUnreliable).ok());
+  EXPECT_FALSE(table_
+                   .start_client(request({.method = "INVITE", .branch = "z9hG4bKi"}),
+                                 Reliability::kUnreliable)
+                   .ok());
+  EXPECT_FALSE(table_.start_client(request({.branch = ""}), Reliability::kUnreliable).ok());
+  EXPECT_FALSE(table_.start_client(response({}), Reliability::kUnreliable).ok());
+  EXPECT_EQ(table_.size(), 1u);
+}
+
+TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
+  // A request this node sends to itself: the client and the server transaction coexist.
+  Message req = request({.branch = "z9hG4bKself"});
+  auto c = table_.start_client(req, Reliability::kUnreliable);
+  ASSERT_TRUE(c.ok());
+  Outcome s = in(req);
+  EXPECT_TRUE(s.actions.has(K::kDeliverRequest));
+  EXPECT_NE(s.id, c->id);
+  EXPECT_EQ(table_.size(), 2u);
+  std::string ok = build_response(req, 200, "OK", "t1");
+  apply(answer(s.id, 200, ok));
+  EXPECT_EQ(table_.on_response(parse(ok)).id, c->id);
+}
+
+TEST_F(TransactionTableTest, SendResponseToClientTransactionIsRefused) {
+  auto c = table_.start_client(request({.branch = "z9hG4bKc1"}), Reliability::kUnreliable);
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(table_.send_response(c->id, 200, k200).ok());
+  EXPECT_FALSE(table_.send_response(TransactionId{999}, 200, k200).ok());
+}
+
+}  // namespace
+}  // namespace pinana::sip::transaction
