@@ -1,8 +1,6 @@
 // Bounded per-nonce nc memory.
 #include "pinana/sip/auth/nonce_tracker.h"
 
-#include <algorithm>
-
 namespace pinana::sip::auth {
 
 void NonceTracker::expire(TimePoint now) {
@@ -13,23 +11,20 @@ void NonceTracker::expire(TimePoint now) {
 
 NonceTracker::Use NonceTracker::use(const NonceId& id, uint32_t nc, TimePoint now) {
   expire(now);
+  // Past its lifetime: its entry may be gone, so nothing can be said about its counts.
+  if (id.issued() < now - lifetime_) return Use::kForgotten;
   auto it = highest_nc_.find(id);
   if (it != highest_nc_.end()) {
     if (nc <= it->second) return Use::kReplay;
     it->second = nc;
     return Use::kFresh;
   }
-  if (id.issued_ms <= forgotten_through_ms_) return Use::kForgotten;
   if (nc == 0) return Use::kReplay;  // nc counts from 1 (RFC 7616 §3.4)
   if (highest_nc_.size() >= capacity_) {
-    auto oldest = highest_nc_.begin();
-    if (id < oldest->first) {
-      // Older than everything kept: keeping it would evict a younger nonce, so forget it instead.
-      forgotten_through_ms_ = std::max(forgotten_through_ms_, id.issued_ms);
-      return Use::kForgotten;
-    }
-    forgotten_through_ms_ = std::max(forgotten_through_ms_, oldest->first.issued_ms);
-    highest_nc_.erase(oldest);
+    // Eviction takes the oldest entry, and a live table stays full, so every evicted nonce that
+    // has not expired is older than the oldest entry kept: refusing those refuses every replay.
+    if (id < highest_nc_.begin()->first) return Use::kForgotten;
+    highest_nc_.erase(highest_nc_.begin());
   }
   highest_nc_.emplace(id, nc);
   return Use::kFresh;

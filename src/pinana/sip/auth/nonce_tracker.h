@@ -4,8 +4,8 @@
 //
 // Memory is bounded. Entries leave when their nonce is older than the nonce lifetime (such nonces
 // are refused as stale before they get here) or, when the table is full, oldest-issued first. A
-// nonce that was pushed out early is not forgotten silently: every nonce issued at or before the
-// newest evicted one is answered kForgotten, so the server re-challenges (stale=true) instead of
+// nonce pushed out early is not forgotten silently: an unknown nonce older than the oldest entry of
+// a full table is answered kForgotten, so the server re-challenges (stale=true) instead of
 // accepting a replay. Entries are made only for requests whose response was correct, so a peer
 // without the password cannot fill the table.
 //
@@ -26,7 +26,7 @@ class NonceTracker {
   enum class Use : uint8_t {
     kFresh,      // nc is above every nc seen with this nonce: accepted and recorded
     kReplay,     // nc not above the highest seen: refused
-    kForgotten,  // the nonce's entry was evicted early: refused, re-challenge
+    kForgotten,  // expired, or possibly evicted early: refused, re-challenge
   };
 
   NonceTracker(size_t capacity, Duration lifetime)
@@ -43,8 +43,7 @@ class NonceTracker {
  private:
   size_t capacity_;
   Duration lifetime_;
-  std::map<NonceId, uint32_t> highest_nc_;    // ordered by issue time, oldest first
-  int64_t forgotten_through_ms_ = INT64_MIN;  // newest issue time evicted before it expired
+  std::map<NonceId, uint32_t> highest_nc_;  // ordered by issue time, oldest first
 };
 
 }  // namespace pinana::sip::auth
