@@ -26,8 +26,8 @@ struct OutgoingNotify {
 };
 
 struct Actions {
-  std::string response;                 // "" after on_timer / on_notify_result / shutdown
-  std::vector<OutgoingNotify> notifies;  // in the order they were generated
+  std::string response;                    // "" after on_timer / on_notify_result / shutdown
+  std::vector<OutgoingNotify> notifies;    // in the order they were generated
   std::optional<TimePoint> next_deadline;  // when to call on_timer() next; nullopt: nothing due
 };
 

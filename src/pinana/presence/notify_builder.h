@@ -19,12 +19,12 @@
 namespace pinana::presence {
 
 struct NotifyParams {
-  std::string_view contact_uri;   // the hub's Contact
-  std::string_view via_sent_by;   // "host[:port]"
-  std::string_view branch;        // unique per NOTIFY; the magic cookie is prepended here
+  std::string_view contact_uri;  // the hub's Contact
+  std::string_view via_sent_by;  // "host[:port]"
+  std::string_view branch;       // unique per NOTIFY; the magic cookie is prepended here
   uint32_t cseq = 0;
   std::string_view subscription_state;  // "active;expires=3599", "terminated;reason=timeout"
-  const Body* body = nullptr;     // null or empty content type: no body
+  const Body* body = nullptr;           // null or empty content type: no body
 };
 
 std::string build_notify(const ServerSubscription& subscription, const NotifyParams& params);

@@ -180,8 +180,8 @@ Actions PresenceService::initial_subscribe(const sip::Message& request,
 
   // Accepted: create the dialog (RFC 3261 §12.1.1) and the subscription.
   SubscriptionDialog dialog;
-  dialog.id = DialogId{std::string(request.call_id()), tokens_.next(8),
-                       std::string(request.from()->tag())};
+  dialog.id =
+      DialogId{std::string(request.call_id()), tokens_.next(8), std::string(request.from()->tag())};
   dialog.local_party = std::string(request.value(sip::HeaderId::kTo));
   dialog.local_party.append(";tag=").append(dialog.id.local_tag);
   dialog.remote_party = std::string(request.value(sip::HeaderId::kFrom));
@@ -233,12 +233,13 @@ Actions PresenceService::refresh_subscribe(const sip::Message& request,
   if (expiry.too_brief) return fail(423, {}, "Min-Expires", std::to_string(bounds.min_s));
 
   ContactParse contact = parse_contact(request);
-  if (contact.present && !contact.valid) return fail(400, "SUBSCRIBE needs exactly one Contact URI");
+  if (contact.present && !contact.valid)
+    return fail(400, "SUBSCRIBE needs exactly one Contact URI");
   std::optional<std::string> target;
   if (contact.present) target = std::move(contact.target);
 
-  subscriptions_.refresh(*s, clock_.now() + std::chrono::seconds(expiry.granted_s),
-                         context.source, cseq, std::move(target));
+  subscriptions_.refresh(*s, clock_.now() + std::chrono::seconds(expiry.granted_s), context.source,
+                         cseq, std::move(target));
   if (expiry.granted_s == 0) {
     subscriptions_.retire(*s, TerminationReason::kTimeout);  // unsubscribe
     release_if_idle(s->resource());

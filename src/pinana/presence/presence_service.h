@@ -70,9 +70,9 @@ struct PresenceCounters {
   uint64_t subscribes_accepted = 0;
   uint64_t subscribes_rejected = 0;
   uint64_t notifies_sent = 0;
-  uint64_t notifies_failed = 0;      // any non-2xx outcome, or no response
-  uint64_t watchers_dropped = 0;     // removed because a NOTIFY got 481 or no response
-  uint64_t renders = 0;              // EventPackage::render calls
+  uint64_t notifies_failed = 0;   // any non-2xx outcome, or no response
+  uint64_t watchers_dropped = 0;  // removed because a NOTIFY got 481 or no response
+  uint64_t renders = 0;           // EventPackage::render calls
 };
 
 class PresenceService {

@@ -31,8 +31,8 @@ void PublicationStore::changed(ResourceState& state) {
 StoreChange PublicationStore::add(const ResourceKey& resource, std::unique_ptr<Document> document,
                                   std::string etag, TimePoint expires_at) {
   const PublicationId id{next_id_++};
-  auto pub = std::make_unique<ServerPublication>(id, resource, etag, std::move(document),
-                                                 expires_at);
+  auto pub =
+      std::make_unique<ServerPublication>(id, resource, etag, std::move(document), expires_at);
   StoreChange change{resource, ChangeKind::kAdded, std::string(pub->id_text()), nullptr,
                      pub->document_.get()};
   by_etag_.emplace(std::move(etag), id);

@@ -45,8 +45,8 @@ class PublicationStore {
   // superseded by a newer etag, or belonging to another resource or package).
   const ServerPublication* find(const ResourceKey& resource, std::string_view etag) const;
 
-  StoreChange add(const ResourceKey& resource, std::unique_ptr<Document> document,
-                  std::string etag, TimePoint expires_at);
+  StoreChange add(const ResourceKey& resource, std::unique_ptr<Document> document, std::string etag,
+                  TimePoint expires_at);
   // A refresh: new etag and expiry, same document; no StoreChange (watchers see nothing).
   void refresh(PublicationId id, std::string etag, TimePoint expires_at);
   StoreChange modify(PublicationId id, std::unique_ptr<Document> document, std::string etag,

@@ -22,9 +22,8 @@ PublishResult PublishHandler::reject(const sip::Message& request, int status,
   ++rejected_;
   std::pair<std::string_view, std::string_view> extra[1] = {{header, value}};
   sip::HeaderList headers = header.empty() ? sip::HeaderList() : sip::HeaderList(extra);
-  return PublishResult{sip::make_response(request, status, reason, tokens_.next(8), headers),
-                       status,
-                       {}};
+  return PublishResult{
+      sip::make_response(request, status, reason, tokens_.next(8), headers), status, {}};
 }
 
 PublishResult PublishHandler::ok(const sip::Message& request, uint32_t granted_s,
@@ -32,7 +31,7 @@ PublishResult PublishHandler::ok(const sip::Message& request, uint32_t granted_s
   ++accepted_;
   const std::string expires = std::to_string(granted_s);
   std::pair<std::string_view, std::string_view> extra[] = {{"SIP-ETag", etag},
-                                                            {"Expires", expires}};
+                                                           {"Expires", expires}};
   return PublishResult{sip::make_response(request, 200, {}, tokens_.next(8), extra), 200, {}};
 }
 
@@ -89,8 +88,7 @@ PublishResult PublishHandler::handle(const sip::Message& request, const RequestC
   std::optional<std::string_view> type =
       match_content_type(request.value(sip::HeaderId::kContentType), package->publish_types());
   if (!type) return reject(request, 415, {}, "Accept", join_types(package->publish_types()));
-  auto document =
-      package->parse(*type, request.body(), existing ? &existing->document() : nullptr);
+  auto document = package->parse(*type, request.body(), existing ? &existing->document() : nullptr);
   if (!document.ok()) {
     const int status = document.error().status >= 400 ? document.error().status : 400;
     return reject(request, status, document.error().reason);

@@ -42,8 +42,8 @@ struct PublishResult {
 class PublishHandler {
  public:
   // All references must outlive the handler.
-  PublishHandler(const Clock& clock, const PackageRegistry& registry,
-                 const PresenceConfig& config, PublicationStore& store, RandomTokens& tokens);
+  PublishHandler(const Clock& clock, const PackageRegistry& registry, const PresenceConfig& config,
+                 PublicationStore& store, RandomTokens& tokens);
 
   PublishResult handle(const sip::Message& request, const RequestContext& context);
 

@@ -17,9 +17,12 @@ enum class Transport : uint8_t { kUdp, kTcp, kTls };
 // "UDP", "TCP", "TLS": the Via transport token.
 constexpr std::string_view to_string(Transport t) {
   switch (t) {
-    case Transport::kUdp: return "UDP";
-    case Transport::kTcp: return "TCP";
-    case Transport::kTls: return "TLS";
+    case Transport::kUdp:
+      return "UDP";
+    case Transport::kTcp:
+      return "TCP";
+    case Transport::kTls:
+      return "TLS";
   }
   return "UDP";
 }

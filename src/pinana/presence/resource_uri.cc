@@ -31,7 +31,8 @@ std::optional<std::string> served_resource(const sip::Uri& uri, const PresenceCo
   std::string out = "sip:";
   out.append(uri.user).push_back('@');
   // IPv6 keeps its brackets, so the result is still a URI.
-  for (char c : uri.host) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : uri.host)
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return out;
 }
 

@@ -6,17 +6,19 @@ namespace pinana::presence {
 
 std::string_view to_string(TerminationReason reason) {
   switch (reason) {
-    case TerminationReason::kTimeout: return "timeout";
-    case TerminationReason::kDeactivated: return "deactivated";
-    case TerminationReason::kNoresource: return "noresource";
+    case TerminationReason::kTimeout:
+      return "timeout";
+    case TerminationReason::kDeactivated:
+      return "deactivated";
+    case TerminationReason::kNoresource:
+      return "noresource";
   }
   return "timeout";
 }
 
-ServerSubscription::ServerSubscription(SubscriptionId id, SubscriptionKey key,
-                                       ResourceKey resource, const EventPackage& package,
-                                       std::string notify_type, SubscriptionDialog dialog,
-                                       Flow flow, TimePoint expires_at,
+ServerSubscription::ServerSubscription(SubscriptionId id, SubscriptionKey key, ResourceKey resource,
+                                       const EventPackage& package, std::string notify_type,
+                                       SubscriptionDialog dialog, Flow flow, TimePoint expires_at,
                                        std::unique_ptr<WatcherState> watcher)
     : id_(id),
       key_(std::move(key)),

@@ -33,7 +33,10 @@ class TextPackage final : public EventPackage {
   explicit TextPackage(std::string name = "text-test") : name_(std::move(name)) {}
 
   std::string_view name() const override { return name_; }
-  std::span<const std::string_view> publish_types() const override { return publish_types_; }
+  std::span<const std::string_view> publish_types() const override {
+    return publishable ? std::span<const std::string_view>(publish_types_)
+                       : std::span<const std::string_view>();
+  }
   std::span<const std::string_view> notify_types() const override { return notify_types_; }
   ExpiryBounds publication_expiry() const override { return publication_bounds; }
   ExpiryBounds subscription_expiry() const override { return subscription_bounds; }
@@ -65,6 +68,9 @@ class TextPackage final : public EventPackage {
     return b;
   }
 
+  bool publishable = true;
+  bool watcher_specific = false;
+  bool per_watcher() const override { return watcher_specific; }
   ExpiryBounds publication_bounds{3600, 60, 7200};
   ExpiryBounds subscription_bounds{3600, 60, 7200};
   mutable int renders = 0;
