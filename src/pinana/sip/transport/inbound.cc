@@ -151,10 +151,8 @@ std::string stamp_via_element(std::string_view element, const Via& via, const En
   auto offset = [&](std::string_view part) {
     return static_cast<size_t>(part.data() - element.data());
   };
-  if (fill_rport) {
-    edits.push_back(
-        {offset(rport->name) + rport->name.size(), 0, "=" + std::to_string(source.port)});
-  }
+  // Applied back to front; at equal offsets the earlier entry is applied first and so ends up
+  // last, which keeps an appended ";received=" after a trailing "rport=".
   const std::string address = source.address_text();
   if (auto received = via.params.find("received")) {
     if (received->has_value) {
@@ -165,7 +163,12 @@ std::string stamp_via_element(std::string_view element, const Via& via, const En
   } else {
     edits.push_back({element.size(), 0, ";received=" + address});
   }
-  std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.at > b.at; });
+  if (fill_rport) {
+    edits.push_back(
+        {offset(rport->name) + rport->name.size(), 0, "=" + std::to_string(source.port)});
+  }
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const Edit& a, const Edit& b) { return a.at > b.at; });
   std::string out(element);
   for (const auto& e : edits) out.replace(e.at, e.erase, e.insert);
   return out;
