@@ -38,10 +38,9 @@ enum class ActionKind : uint8_t {
   kTransportError,   // the transport failed; the TU gives up on this transaction
   kTerminated,       // the transaction is over; the owner forgets it and its timers
   // From the TransactionTable only:
-  kAnswerLoopDetected,  // merged request (RFC 3261 §8.2.2.2): answer it with 482 via
-                        // send_response()
+  kAnswerLoopDetected,  // merged request (RFC 3261 §8.2.2.2): send_response() a 482
   kStatelessRequest,    // ACK or INVITE: no non-INVITE transaction; the core handles it statelessly
-  kStrayResponse,       // the response matches no client transaction; discard it (§8.1.3.1)
+  kStrayResponse,       // the response matches no client transaction; a UA discards it (§18.1.2)
 };
 
 struct Action {

@@ -196,6 +196,16 @@ TEST_F(ClientTransactionTest, TransportErrorInProceedingTellsTu) {
   EXPECT_TRUE(a.terminated());
 }
 
+TEST_F(ClientTransactionTest, TransportErrorInCompletedEndsQuietly) {
+  start(Reliability::kUnreliable);
+  loop_.apply(txn_->on_response(response({})));
+  Actions a = txn_->on_transport_error();
+  // The TU already has its final response: no error for it, just the end of the wait (K).
+  EXPECT_EQ(kinds(a), (std::vector<K>{K::kCancelTimer, K::kTerminated}));
+  EXPECT_TRUE(cancelled(a, TimerId::kK));
+  EXPECT_EQ(txn_->state(), ClientState::kTerminated);
+}
+
 TEST_F(ClientTransactionTest, EarlyAndUnarmedTimerFiresAreIgnored) {
   start(Reliability::kUnreliable);
   loop_.advance_to_ms(499);
