@@ -47,15 +47,26 @@ std::optional<std::string_view> negotiate_type(std::span<const std::string_view>
       if (e.empty()) return true;
       any_element = true;
       auto m = sip::parse_media_type(e);
-      if (m.ok() && !q_is_zero(*m)) ranges.push_back(*m);
+      if (m.ok()) ranges.push_back(*m);
       return true;
     });
   }
   if (!any_element) return preferred.front();
+  // The most specific range that matches a type decides whether it is acceptable (RFC 2616
+  // §14.1, which RFC 3261 §20.1 refers to): "a/b;q=0, a/*" refuses a/b but allows a/c.
   for (std::string_view t : preferred) {
     auto [type, subtype] = split_type(t);
-    for (const sip::MediaType& r : ranges)
-      if (r.matches(type, subtype)) return t;
+    int best = -1;
+    bool acceptable = false;
+    for (const sip::MediaType& r : ranges) {
+      if (!r.matches(type, subtype)) continue;
+      const int specificity = r.type == "*" ? 0 : (r.subtype == "*" ? 1 : 2);
+      if (specificity > best) {
+        best = specificity;
+        acceptable = !q_is_zero(r);
+      }
+    }
+    if (acceptable) return t;
   }
   return std::nullopt;
 }

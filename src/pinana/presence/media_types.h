@@ -18,8 +18,9 @@ namespace pinana::presence {
 std::optional<std::string_view> match_content_type(std::string_view content_type,
                                                    std::span<const std::string_view> types);
 
-// The first entry of `preferred` that some media-range of the Accept values allows (wildcards
-// honoured; ranges with q=0 allow nothing). `accept_values` holds each Accept header's value;
+// The first entry of `preferred` that the Accept values allow: the most specific media-range
+// matching it decides, and a range with q=0 refuses (other q values do not reorder the package's
+// preference). `accept_values` holds each Accept header's value;
 // with none, the first preferred type. Accept headers that are all empty count as absent.
 std::optional<std::string_view> negotiate_type(std::span<const std::string_view> accept_values,
                                                std::span<const std::string_view> preferred);

@@ -60,7 +60,7 @@ class SubscriptionManager {
   std::unordered_map<ResourceKey, std::set<SubscriptionId>> by_resource_;
   std::unordered_map<std::string, size_t> by_source_;
   std::set<std::pair<TimePoint, SubscriptionId>> by_expiry_;
-  const std::set<SubscriptionId> none_;  // what watchers() returns for an unwatched resource
+  const std::set<SubscriptionId> none_{};  // what watchers() returns for an unwatched resource
   uint64_t next_id_ = 1;
 };
 
