@@ -215,8 +215,9 @@ bool looks_like_uri(std::string_view s) {
 
 Result<XmlElement> parse_xml_tree(std::string_view body) {
   pugi::xml_document doc;
-  // parse_doctype keeps a DOCTYPE as a node so that it can be refused below.
-  const unsigned options = pugi::parse_default | pugi::parse_doctype;
+  // parse_doctype keeps a DOCTYPE as a node, and parse_fragment text outside the root (which
+  // pugixml otherwise drops silently), so that both can be refused below.
+  const unsigned options = pugi::parse_default | pugi::parse_doctype | pugi::parse_fragment;
   const pugi::xml_parse_result r =
       doc.load_buffer(body.data(), body.size(), options, pugi::encoding_utf8);
   if (!r) return Error{400, std::string("malformed XML: ") + r.description()};

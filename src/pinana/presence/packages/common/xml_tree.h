@@ -35,7 +35,10 @@ struct XmlAttribute {
   std::string prefix;  // the prefix it was published with (a hint for re-serialising)
   std::string value;   // entity references decoded
 
-  bool operator==(const XmlAttribute&) const = default;
+  // Equal in meaning: the prefix hint does not count.
+  bool operator==(const XmlAttribute& o) const {
+    return ns == o.ns && local == o.local && value == o.value;
+  }
 };
 
 struct XmlNode {
@@ -59,7 +62,12 @@ struct XmlNode {
   // The concatenated text children (not descendants).
   std::string text_content() const;
 
-  bool operator==(const XmlNode&) const = default;
+  // Equal in meaning: same kind, text, expanded names, attributes (in order) and children;
+  // prefix hints do not count.
+  bool operator==(const XmlNode& o) const {
+    return kind == o.kind && text == o.text && ns == o.ns && local == o.local &&
+           attributes == o.attributes && children == o.children;
+  }
 };
 
 using XmlElement = XmlNode;

@@ -7,9 +7,9 @@
 namespace pinana::presence::packages::presence {
 namespace {
 
-bool keyed(PidfItem::Kind k) {
-  return k == PidfItem::Kind::kTuple || k == PidfItem::Kind::kPerson ||
-         k == PidfItem::Kind::kDevice;
+bool keyed(const PidfItem& item) {
+  return (item.kind == PidfItem::Kind::kPerson || item.kind == PidfItem::Kind::kDevice) &&
+         !item.id.empty();
 }
 
 // Inserts `item` into `list`, replacing an earlier item with the same (kind, id).
@@ -37,7 +37,7 @@ std::string compose_pidf(std::string_view entity, std::span<const PidfDocument* 
         bool seen = false;
         for (const PidfItem* n : notes) seen = seen || n->element == item.element;
         if (!seen) notes.push_back(&item);
-      } else if (keyed(item.kind)) {
+      } else if (keyed(item)) {
         put_keyed(rest, item);
       } else {
         rest.push_back(&item);

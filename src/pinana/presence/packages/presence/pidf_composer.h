@@ -3,9 +3,9 @@
 //
 // Policy (docs/formats/README.md points here):
 // - entity = the presentity URI, whatever the publications said;
-// - tuples, dm:person and dm:device elements are keyed by (kind, id); when several publications
-//   hold the same key, the later one in `documents` (oldest first) wins, in the position where the
-//   key first appeared;
+// - tuples, and dm:person and dm:device elements that have an id, are keyed by (kind, id); when
+//   several publications hold the same key, the later one in `documents` (oldest first) wins, in
+//   the position where the key first appeared; a person or device without an id is always kept;
 // - root-level <note>s are all kept, in order, without exact duplicates;
 // - other extension elements are all kept, in order;
 // - order in the output: tuples, notes, then person/device/extension elements (RFC 3863 schema);

@@ -81,9 +81,15 @@ Result<std::unique_ptr<PidfDocument>> parse_pidf(std::string_view body) {
     if (item.kind == PidfItem::Kind::kTuple || item.kind == PidfItem::Kind::kPerson ||
         item.kind == PidfItem::Kind::kDevice) {
       const std::string* id = child.attribute("id");
-      if (id == nullptr || id->empty()) return Error{400, "<" + child.local + "> without an id"};
-      if (!ids.insert(*id).second) return Error{400, "duplicate id \"" + *id + "\""};
-      item.id = *id;
+      // RFC 4479 requires an id on person and device too, but Asterisk publishes a bare
+      // <dm:person/>; such an element is kept, unkeyed.
+      if (item.kind == PidfItem::Kind::kTuple && (id == nullptr || id->empty()))
+        return Error{400, "<tuple> without an id"};
+      if (id != nullptr) {
+        if (id->empty()) return Error{400, "<" + child.local + "> with an empty id"};
+        if (!ids.insert(*id).second) return Error{400, "duplicate id \"" + *id + "\""};
+        item.id = *id;
+      }
     }
     item.element = std::move(child);
     doc->items.push_back(std::move(item));

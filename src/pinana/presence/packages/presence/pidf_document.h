@@ -5,10 +5,12 @@
 // parse_pidf() validates what RFC 3863 and RFC 4479 require and passes everything else through:
 // root <presence> in urn:ietf:params:xml:ns:pidf with a non-empty `entity` URI; every <tuple> with
 // a non-empty id, exactly one <status>, at most one <basic> whose value is `open` or `closed`, at
-// most one <contact> (its priority a qvalue) and at most one <timestamp>; every <dm:person> and
-// <dm:device> with an id; ids unique in the document. Extension elements (RPID and any other
-// namespace) are kept, namespace-resolved, and not interpreted; mustUnderstand is left to the
-// watchers, since the hub only composes. Errors are 400 with a reason.
+// most one <contact> (its priority a qvalue) and at most one <timestamp>; ids of tuples,
+// <dm:person> and <dm:device> unique in the document. A person or device without an id is
+// accepted, unlike RFC 4479 requires, because Asterisk publishes a bare <dm:person/>. Extension
+// elements (RPID and any other namespace) are kept, namespace-resolved, and not interpreted;
+// mustUnderstand is left to the watchers, since the hub only composes. Errors are 400 with a
+// reason.
 //
 // Plain values, owned by the publication; any thread.
 #pragma once
@@ -30,7 +32,7 @@ inline constexpr std::string_view kDataModelNamespace = "urn:ietf:params:xml:ns:
 struct PidfItem {
   enum class Kind : unsigned char { kTuple, kNote, kPerson, kDevice, kExtension };
   Kind kind = Kind::kExtension;
-  std::string id;  // tuple, person, device; empty otherwise
+  std::string id;  // tuple (always), person and device (when they have one); else empty
   common::XmlElement element;
 };
 
