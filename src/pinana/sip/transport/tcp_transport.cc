@@ -2,11 +2,12 @@
 
 #include <array>
 #include <deque>
+#include <optional>
+#include <span>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 
 #include "pinana/sip/transport/inbound.h"
 
@@ -19,6 +20,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 constexpr std::string_view kPong = "\r\n";
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+constexpr size_t kMaxGather = 16;
 
 std::pair<ip::address, uint16_t> key_of(const Endpoint& e) {
   return {e.address, e.port};
@@ -38,8 +40,12 @@ struct TcpTransport::Connection {
   StreamFramer framer;
   std::deque<std::string> queue;  // unsent output; front() is being written while `writing`
   size_t queued_bytes = 0;
+  size_t write_offset = 0;  // bytes of queue.front() already written
+  std::array<boost::asio::const_buffer, kMaxGather> gather;  // the write in flight
   Endpoint local, remote;
   SteadyTime last_read;
+  std::optional<SteadyTime> partial_since;  // when the message now being received began
+  bool timer_armed = false;
   int pending = 0;
   bool connected = false;
   bool writing = false;
@@ -147,7 +153,7 @@ void TcpTransport::start_accept(Listener& l) {
       Connection& c = add_connection(std::move(s), /*connected=*/true);
       if (!c.closing) {
         start_read(c);
-        if (options_.idle_timeout.count() > 0) arm_timer(c, options_.idle_timeout);
+        schedule(c);
       }
     }
     start_accept(*lp);
@@ -182,7 +188,7 @@ void TcpTransport::connect(const Endpoint& remote, std::string bytes) {
   c.remote = remote;
   by_remote_[key_of(remote)] = c.id;
   if (!enqueue(c, std::move(bytes)).ok()) return;  // held until connected
-  arm_timer(c, options_.connect_timeout);
+  arm_timer(c, std::chrono::steady_clock::now() + options_.connect_timeout);
   ++c.pending;
   c.socket.async_connect(
       ip::tcp::endpoint(remote.address, remote.port),
@@ -201,11 +207,9 @@ void TcpTransport::connect(const Endpoint& remote, std::string bytes) {
         c.socket.set_option(ip::tcp::no_delay(true), ignored);
         c.connected = true;
         c.last_read = std::chrono::steady_clock::now();
-        if (options_.idle_timeout.count() > 0) {
-          arm_timer(c, options_.idle_timeout);
-        } else {
-          c.timer.cancel();
-        }
+        c.timer.cancel();  // the connect timeout
+        c.timer_armed = false;
+        schedule(c);
         start_read(c);
         start_write(c);
       });
@@ -279,10 +283,23 @@ void TcpTransport::start_write(Connection& c) {
   if (c.writing || !c.connected || c.closing || c.queue.empty()) return;
   c.writing = true;
   ++c.pending;
-  // deque::push_back keeps references to existing elements valid, so front() stays put.
-  boost::asio::async_write(
-      c.socket, boost::asio::buffer(c.queue.front()),
-      [this, alive = std::weak_ptr<int>(alive_), cp = &c](const error_code& ec, size_t) {
+  // One write_some at a time rather than the composed async_write: a composed operation touches
+  // the socket between its steps, which must not happen once the transport is gone. Up to
+  // kMaxGather queued messages go out in one system call. deque::push_back keeps references to
+  // existing elements valid, so the buffers stay put while the write is in flight.
+  // The operation keeps a copy of the span, so the buffer array lives in the connection.
+  auto& buffers = c.gather;
+  size_t count = 0;
+  for (const std::string& m : c.queue) {
+    if (count == buffers.size()) break;
+    buffers[count] = count == 0
+                         ? boost::asio::buffer(m.data() + c.write_offset, m.size() - c.write_offset)
+                         : boost::asio::buffer(m);
+    ++count;
+  }
+  c.socket.async_write_some(
+      std::span<const boost::asio::const_buffer>(buffers.data(), count),
+      [this, alive = std::weak_ptr<int>(alive_), cp = &c](const error_code& ec, size_t n) {
         if (alive.expired() || !enter(*cp)) return;
         Connection& c = *cp;
         c.writing = false;
@@ -291,8 +308,18 @@ void TcpTransport::start_write(Connection& c) {
           shutdown(c);
           return;
         }
-        c.queued_bytes -= c.queue.front().size();
-        c.queue.pop_front();
+        // Retire what was written; a partly written message stays at the front.
+        while (n > 0) {
+          const size_t left = c.queue.front().size() - c.write_offset;
+          if (n < left) {
+            c.write_offset += n;
+            break;
+          }
+          n -= left;
+          c.queued_bytes -= c.queue.front().size();
+          c.queue.pop_front();
+          c.write_offset = 0;
+        }
         if (!c.queue.empty()) {
           start_write(c);
         } else if (c.close_after_write) {
@@ -328,6 +355,12 @@ void TcpTransport::on_read(Connection& c, size_t n) {
   c.framer.commit(n);
   drain_frames(c);
   if (c.closing) return;
+  if (c.framer.between_messages()) {
+    c.partial_since.reset();
+  } else if (!c.partial_since) {
+    c.partial_since = c.last_read;
+    if (!c.draining) schedule(c);
+  }
   if (c.draining) {
     start_discard(c);
   } else {
@@ -366,7 +399,7 @@ void TcpTransport::drain_frames(Connection& c) {
         c.draining = true;
         if (reply && enqueue(c, std::move(*reply)).ok()) {
           c.close_after_write = true;
-          arm_timer(c, options_.drain_timeout);
+          arm_timer(c, std::chrono::steady_clock::now() + options_.drain_timeout);
         } else if (!c.closing) {
           shutdown(c);
         }
@@ -396,8 +429,9 @@ void TcpTransport::start_discard(Connection& c) {
 
 // --- timers and closing -----------------------------------------------------------------------
 
-void TcpTransport::arm_timer(Connection& c, std::chrono::milliseconds after) {
-  c.timer.expires_after(after);  // cancels an outstanding wait; its handler sees operation_aborted
+void TcpTransport::arm_timer(Connection& c, SteadyTime at) {
+  c.timer.expires_at(at);  // cancels an outstanding wait; its handler sees operation_aborted
+  c.timer_armed = true;
   ++c.pending;
   c.timer.async_wait([this, alive = std::weak_ptr<int>(alive_), cp = &c](const error_code& ec) {
     if (alive.expired() || !enter(*cp)) return;
@@ -405,9 +439,24 @@ void TcpTransport::arm_timer(Connection& c, std::chrono::milliseconds after) {
   });
 }
 
+void TcpTransport::schedule(Connection& c) {
+  std::optional<SteadyTime> next;
+  if (options_.idle_timeout.count() > 0) next = c.last_read + options_.idle_timeout;
+  if (options_.message_timeout.count() > 0 && c.partial_since) {
+    const SteadyTime m = *c.partial_since + options_.message_timeout;
+    next = next ? std::min(*next, m) : m;
+  }
+  if (!next) return;
+  // A pending check that comes earlier re-schedules itself when it fires.
+  if (c.timer_armed && c.timer.expiry() <= *next) return;
+  arm_timer(c, *next);
+}
+
 void TcpTransport::on_timer(Connection& c) {
-  // A wait that completed just before it was re-armed also lands here, so decide from the state.
-  if (c.timer.expiry() > std::chrono::steady_clock::now()) return;
+  const SteadyTime now = std::chrono::steady_clock::now();
+  // A wait that completed just before it was re-armed also lands here: the newer wait decides.
+  if (c.timer.expiry() > now) return;
+  c.timer_armed = false;
   if (c.draining) {  // the answer to a framing fault had its time to go out
     shutdown(c);
     return;
@@ -418,15 +467,19 @@ void TcpTransport::on_timer(Connection& c) {
     shutdown(c);
     return;
   }
-  if (options_.idle_timeout.count() <= 0) return;
-  const auto idle = std::chrono::steady_clock::now() - c.last_read;
-  if (idle >= options_.idle_timeout) {
+  if (options_.idle_timeout.count() > 0 && now - c.last_read >= options_.idle_timeout) {
     report(TransportError::Kind::kLimit, &c, Error{0, "connection idle; closed"});
     shutdown(c);
     return;
   }
-  arm_timer(c, std::chrono::duration_cast<std::chrono::milliseconds>(options_.idle_timeout - idle) +
-                   std::chrono::milliseconds(1));
+  if (options_.message_timeout.count() > 0 && c.partial_since &&
+      now - *c.partial_since >= options_.message_timeout) {
+    report(TransportError::Kind::kLimit, &c,
+           Error{0, "message not completed in time; connection closed"});
+    shutdown(c);
+    return;
+  }
+  schedule(c);
 }
 
 bool TcpTransport::enter(Connection& c) {

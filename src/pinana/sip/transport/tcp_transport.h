@@ -38,6 +38,9 @@ struct TcpOptions {
   // A connection that receives nothing for this long is closed (0: never). Peers that keep a
   // flow open send keep-alives well within this (RFC 5626 suggests 95-120 s for TCP).
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10);
+  // A message that has started must be complete within this (0: no limit), so a peer that
+  // trickles bytes cannot hold a connection and its buffer forever. 64*T1.
+  std::chrono::milliseconds message_timeout = std::chrono::seconds(32);
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
   // After answering a framing fault: how long to drain the peer's input before closing, so the
   // answer is not lost to a reset.
@@ -83,7 +86,9 @@ class TcpTransport final : public Transport {
   void drain_frames(Connection& c);
   void start_discard(Connection& c);
   void on_timer(Connection& c);
-  void arm_timer(Connection& c, std::chrono::milliseconds after);
+  void arm_timer(Connection& c, std::chrono::steady_clock::time_point at);
+  // Arms the timer for the earliest idle / message deadline unless an earlier check is pending.
+  void schedule(Connection& c);
   Status enqueue(Connection& c, std::string bytes);
   void start_write(Connection& c);
   // Closes the socket now; the Connection object goes once its last pending handler has run.

@@ -27,7 +27,7 @@ bool is_response(std::string_view bytes) {
 }  // namespace
 
 UdpTransport::UdpTransport(boost::asio::io_context& io, TransportUser& user, UdpOptions options)
-    : io_(io), user_(user), options_(options), socket_(io), resolver_(io) {}
+    : user_(user), options_(options), socket_(io), resolver_(io) {}
 
 UdpTransport::~UdpTransport() {
   close();

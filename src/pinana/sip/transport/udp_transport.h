@@ -55,7 +55,6 @@ class UdpTransport final : public Transport {
   void send_to(const boost::asio::ip::udp::endpoint& to, std::string bytes);
   void report(TransportError::Kind kind, const Endpoint& remote, Error error);
 
-  boost::asio::io_context& io_;
   TransportUser& user_;
   UdpOptions options_;
   boost::asio::ip::udp::socket socket_;

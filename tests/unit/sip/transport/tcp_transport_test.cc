@@ -302,6 +302,102 @@ TEST_P(TcpTransportTest, IdleConnectionIsClosed) {
   EXPECT_EQ(user_.errors[0].kind, TransportError::Kind::kLimit);
 }
 
+TEST_P(TcpTransportTest, SlowSenderIsDroppedWhenTheMessageTakesTooLong) {
+  TcpOptions options;
+  options.message_timeout = 300ms;  // idle timeout stays long: the peer is never idle
+  restart_server(options);
+  RawPeer peer(io_);
+  peer.connect(server_ep());
+  const std::string m = options_request("SIP/2.0/TCP client.invalid;branch=z9hG4bK-slow", "slow");
+  size_t sent = 0;
+  const auto start = std::chrono::steady_clock::now();
+  while (!peer.eof && sent < m.size() && std::chrono::steady_clock::now() - start < 3s) {
+    boost::system::error_code ec;
+    boost::asio::write(peer.socket, boost::asio::buffer(m.data() + sent, 1), ec);
+    if (ec) break;
+    ++sent;
+    run_for(io_, 20ms);
+    peer.poll();
+  }
+  ASSERT_TRUE(wait_peer(peer, [&] { return peer.eof; }));
+  EXPECT_LT(sent, m.size());
+  EXPECT_TRUE(user_.messages.empty());
+  ASSERT_FALSE(user_.errors.empty());
+  EXPECT_EQ(user_.errors[0].kind, TransportError::Kind::kLimit);
+}
+
+TEST_P(TcpTransportTest, CompleteMessagesResetTheMessageTimer) {
+  TcpOptions options;
+  options.message_timeout = 300ms;
+  restart_server(options);
+  RawPeer peer(io_);
+  peer.connect(server_ep());
+  for (int i = 0; i < 4; ++i) {
+    const std::string m =
+        options_request("SIP/2.0/TCP c.invalid;branch=z9hG4bK-m" + std::to_string(i), "m");
+    peer.write(m.substr(0, 20));
+    run_for(io_, 150ms);  // each message takes 150 ms; together far more than 300 ms
+    peer.write(m.substr(20));
+    ASSERT_TRUE(
+        run_until(io_, [&] { return user_.messages.size() == static_cast<size_t>(i + 1); }));
+  }
+  peer.poll();
+  EXPECT_FALSE(peer.eof);
+}
+
+TEST_P(TcpTransportTest, DestroyedWithOperationsPendingThenTheLoopRunsOn) {
+  auto client_user = std::make_unique<RecordingUser>();
+  auto client = std::make_unique<TcpTransport>(io_, *client_user);
+  ASSERT_TRUE(client->listen(Endpoint{loopback_, 0}).ok());
+  const Destination to{
+      TransportKind::kTcp, loopback_.to_string(), server_->listen_endpoint().port, {}};
+  ASSERT_TRUE(
+      client->send(to, options_request("SIP/2.0/TCP c.invalid;branch=z9hG4bK-d1", "d1")).ok());
+  ASSERT_TRUE(run_until(io_, [&] { return !user_.messages.empty(); }));
+  ASSERT_TRUE(client->send(to, std::string(100000, 'x')).ok());  // a write in flight
+  client.reset();       // reads, writes, timers and an acceptor all pending
+  client_user.reset();  // the user may go too: nothing calls it any more
+  run_for(io_, 100ms);
+  ASSERT_TRUE(run_until(io_, [&] { return server_->connection_count() == 0; }));
+}
+
+TEST_P(TcpTransportTest, LargeOutputArrivesIntactAndInOrder) {
+  RawPeer peer(io_);
+  peer.connect(server_ep());
+  peer.write(options_request("SIP/2.0/TCP c.invalid;branch=z9hG4bK-big", "big"));
+  ASSERT_TRUE(run_until(io_, [&] { return !user_.messages.empty(); }));
+  const Destination back{TransportKind::kTcp, "", 0, user_.messages[0].connection};
+  std::string expected;
+  for (int i = 0; i < 30; ++i) {  // 680 KB in all, under the 1 MiB queue limit
+    std::string chunk(1000 + i * 1511, static_cast<char>('a' + i % 26));
+    expected += chunk;
+    ASSERT_TRUE(server_->send(back, std::move(chunk)).ok());
+  }
+  ASSERT_TRUE(wait_peer(peer, [&] { return peer.got.size() >= expected.size(); }));
+  EXPECT_TRUE(peer.got == expected);
+}
+
+TEST_P(TcpTransportTest, PeerThatDoesNotReadIsDroppedWhenOutputPilesUp) {
+  TcpOptions options;
+  options.max_queued_bytes = 64 * 1024;
+  restart_server(options);
+  RawPeer peer(io_);
+  peer.connect(server_ep());
+  peer.write(options_request("SIP/2.0/TCP c.invalid;branch=z9hG4bK-stuck", "stuck"));
+  ASSERT_TRUE(run_until(io_, [&] { return !user_.messages.empty(); }));
+  const Destination back{TransportKind::kTcp, "", 0, user_.messages[0].connection};
+  bool refused = false;
+  // The kernel buffers absorb some megabytes first; the queue limit trips after that.
+  for (int i = 0; i < 2000 && !refused; ++i) {
+    refused = !server_->send(back, std::string(16 * 1024, 'z')).ok();
+    if (i % 4 == 0) run_for(io_, 1ms);
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_FALSE(server_->is_open(*user_.messages[0].connection));
+  ASSERT_FALSE(user_.errors.empty());
+  EXPECT_EQ(user_.errors.back().kind, TransportError::Kind::kLimit);
+}
+
 TEST_P(TcpTransportTest, ConnectionLimitIsEnforced) {
   TcpOptions options;
   options.max_connections = 1;

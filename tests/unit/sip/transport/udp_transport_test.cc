@@ -195,6 +195,18 @@ TEST_P(UdpTransportTest, GarbageNeverStopsTheServer) {
   }));
 }
 
+TEST_P(UdpTransportTest, DestroyedWithOperationsPendingThenTheLoopRunsOn) {
+  auto user = std::make_unique<RecordingUser>();
+  auto t = std::make_unique<UdpTransport>(io_, *user);
+  ASSERT_TRUE(t->open(Endpoint{loopback_, 0}).ok());
+  const Destination to{TransportKind::kUdp, loopback_.to_string(), peer_port(), {}};
+  ASSERT_TRUE(t->send(to, "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n").ok());
+  ASSERT_TRUE(t->send(Destination{TransportKind::kUdp, "name.invalid", 5060, {}}, "x").ok());
+  t.reset();
+  user.reset();
+  run_for(io_, 100ms);
+}
+
 INSTANTIATE_TEST_SUITE_P(Loopback, UdpTransportTest, ::testing::Values("127.0.0.1", "::1"),
                          [](const auto& info) {
                            return std::string(info.param[0] == ':' ? "IPv6" : "IPv4");
