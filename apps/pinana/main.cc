@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   auto* sip = app.add_subcommand("sip", "SIP tools");
   sip->require_subcommand(1);
   pinana::app::add_sip_parse(*sip, rc);
+  pinana::app::add_hub(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,5 +7,6 @@
 namespace pinana::app {
 
 void add_sip_parse(CLI::App& parent, int& rc);
+void add_hub(CLI::App& app, int& rc);
 
 }  // namespace pinana::app

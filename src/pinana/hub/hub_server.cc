@@ -1,0 +1,491 @@
+#include "pinana/hub/hub_server.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "pinana/hub/access.h"
+#include "pinana/presence/packages/register_all.h"
+#include "pinana/sip/request_checks.h"
+#include "pinana/sip/transport/response_routing.h"
+#include "pinana/sip/writer.h"
+
+namespace pinana::hub {
+
+namespace tx = sip::transaction;
+namespace tp = sip::transport;
+using sip::HeaderId;
+using sip::Method;
+
+namespace {
+
+constexpr std::string_view kAllow = "OPTIONS, PUBLISH, SUBSCRIBE";
+
+presence::Flow to_flow(const tp::IncomingMessage& in) {
+  presence::Flow f;
+  f.transport = in.transport == tp::TransportKind::kUdp   ? presence::Transport::kUdp
+                : in.transport == tp::TransportKind::kTcp ? presence::Transport::kTcp
+                                                          : presence::Transport::kTls;
+  f.address = in.remote.address_text();
+  f.port = in.remote.port;
+  if (in.connection) f.connection = in.connection->value;
+  return f;
+}
+
+tp::Destination to_destination(const presence::Flow& f) {
+  tp::Destination d;
+  d.transport = f.transport == presence::Transport::kUdp   ? tp::TransportKind::kUdp
+                : f.transport == presence::Transport::kTcp ? tp::TransportKind::kTcp
+                                                           : tp::TransportKind::kTls;
+  d.host = f.address;
+  d.port = f.port;
+  if (f.connection) d.connection = tp::ConnectionId{*f.connection};
+  return d;
+}
+
+int status_of(std::string_view response) {
+  // "SIP/2.0 NNN ..." as built by make_response.
+  int code = 0;
+  if (response.size() >= 11) std::from_chars(response.data() + 8, response.data() + 11, code);
+  return code;
+}
+
+std::string joined_accept(const presence::PackageRegistry& registry) {
+  std::string out;
+  for (const auto* p : registry.packages()) {
+    for (auto t : p->publish_types()) {
+      if (out.find(t) != std::string::npos) continue;
+      if (!out.empty()) out += ", ";
+      out.append(t);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config)
+    : io_(io),
+      clock_(clock),
+      config_(std::move(config)),
+      table_(clock),
+      rate_(clock, config_.max_requests_per_second_per_source),
+      timer_(io) {
+  auto made = presence::packages::register_all(registry_);
+  if (made.ok()) packages_ = std::move(made.value());
+
+  presence::PresenceConfig pc;
+  pc.domains = config_.domains;
+  for (const auto& l : config_.listen) {
+    if (std::find(pc.local_addresses.begin(), pc.local_addresses.end(), l.address) ==
+        pc.local_addresses.end())
+      pc.local_addresses.push_back(l.address);
+  }
+  const ListenSpec& first = config_.listen.front();
+  const std::string host = first.address.find(':') != std::string::npos ? "[" + first.address + "]"
+                                                                        : first.address;
+  pc.contact_uri = "sip:hub@" + host + ":" + std::to_string(first.port);
+  pc.via_sent_by = host + ":" + std::to_string(first.port);
+  for (const auto* p : registry_.packages()) {
+    presence::ExpiryOverride o;
+    o.min_s = config_.min_expires;
+    o.max_s = config_.max_expires;
+    if (auto it = config_.package_expiry.find(p->name()); it != config_.package_expiry.end()) {
+      if (it->second.min_s) o.min_s = it->second.min_s;
+      if (it->second.max_s) o.max_s = it->second.max_s;
+    }
+    pc.publication_expiry[std::string(p->name())] = o;
+    pc.subscription_expiry[std::string(p->name())] = o;
+  }
+  pc.max_subscriptions_per_source = config_.max_subscriptions_per_source;
+  pc.retry_after_s = config_.retry_after_s;
+  presence_ = std::make_unique<presence::PresenceService>(clock_, registry_, std::move(pc));
+
+  if (!config_.users.empty()) {
+    sip::auth::DigestServerOptions o;
+    o.realm = config_.realm;
+    auto d = sip::auth::DigestServer::create(std::move(o), clock_);
+    if (d.ok()) digest_.emplace(std::move(d.value()));
+  }
+  unsigned char r[6];
+  RAND_bytes(r, sizeof r);
+  for (unsigned char c : r) tag_prefix_ += "0123456789abcdef"[c & 15];
+}
+
+HubServer::~HubServer() {
+  timer_.cancel();
+  for (auto& u : udp_) u->close();
+  if (tcp_) tcp_->close();
+}
+
+Status HubServer::start() {
+  if (packages_.empty()) return Error{500, "event packages failed to register"};
+  if (!config_.users.empty() && !digest_) return Error{500, "digest authentication failed to start"};
+  bound_.clear();
+  for (const auto& l : config_.listen) {
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(l.address, ec);
+    if (ec) return Error{0, "bad listen address " + l.address};
+    tp::Endpoint ep{addr, l.port};
+    if (l.transport == tp::TransportKind::kUdp) {
+      // A NOTIFY goes out as UDP whatever its size: the subscriber chose the flow (RFC 3261
+      // §18.1.1 would move large requests to TCP, which a UDP-only phone cannot take).
+      auto u = std::make_unique<tp::UdpTransport>(io_, *this, tp::UdpOptions{false});
+      if (auto s = u->open(ep); !s)
+        return Error{0, "udp:" + ep.to_string() + ": " + s.error().reason};
+      bound_.push_back(u->local_endpoint());
+      udp_.push_back(std::move(u));
+    } else if (l.transport == tp::TransportKind::kTcp) {
+      if (!tcp_) tcp_ = std::make_unique<tp::TcpTransport>(io_, *this);
+      const size_t index = static_cast<size_t>(
+          std::count_if(config_.listen.begin(), config_.listen.begin() + (&l - config_.listen.data()),
+                        [](const ListenSpec& s) { return s.transport == tp::TransportKind::kTcp; }));
+      if (auto s = tcp_->listen(ep); !s)
+        return Error{0, "tcp:" + ep.to_string() + ": " + s.error().reason};
+      bound_.push_back(tcp_->listen_endpoint(index));
+    } else {
+      return Error{0, "TLS listeners are not supported yet"};
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- receiving --------------------------------------------------------------------------------
+
+void HubServer::on_message(tp::IncomingMessage in) {
+  if (in.message.is_request()) {
+    on_request(in);
+  } else {
+    on_response(in.message);
+  }
+}
+
+void HubServer::on_transport_error(const tp::TransportError&) { metrics_.transport_error(); }
+
+void HubServer::on_request(tp::IncomingMessage& in) {
+  const sip::Message& req = in.message;
+  metrics_.request(req.method());
+  const auto reliability =
+      tp::is_reliable(in.transport) ? tx::Reliability::kReliable : tx::Reliability::kUnreliable;
+  auto outcome = table_.on_request(req, reliability);
+  if (!outcome.ok()) {  // no Via or CSeq: the parser lets such requests through; answer statelessly
+    if (auto reply = tp::stateless_response(req.serialize(), outcome.error(), in.remote)) {
+      send(tp::Destination{in.transport, in.remote.address_text(), in.remote.port, in.connection},
+           *reply);
+    }
+    return;
+  }
+  const tx::TransactionId id = outcome->id;
+  if (id.valid() && !servers_.count(id)) {
+    auto dest = tp::route_response(req, in.connection);
+    tp::Destination d = dest.ok() ? dest.value()
+                                  : tp::Destination{in.transport, in.remote.address_text(),
+                                                    in.remote.port, in.connection};
+    d.transport = in.transport;
+    if (tp::is_reliable(in.transport)) d.connection = in.connection;
+    servers_[id] = ServerCtx{d};
+  }
+  bool delivered = false;
+  for (const auto& a : outcome->actions) {
+    switch (a.kind) {
+      case tx::ActionKind::kDeliverRequest:
+        delivered = true;
+        break;
+      case tx::ActionKind::kAnswerLoopDetected:
+        delivered = true;
+        respond(id, req, 482);
+        break;
+      case tx::ActionKind::kStatelessRequest:
+        delivered = true;
+        if (req.method_id() != Method::kAck) {
+          // INVITE: this server has no INVITE machinery; answer it once, statelessly.
+          const std::pair<std::string_view, std::string_view> allow[] = {{"Allow", kAllow}};
+          send(tp::Destination{in.transport, in.remote.address_text(), in.remote.port,
+                               in.connection},
+               sip::make_response(req, 405, {}, to_tag(), allow));
+          metrics_.response(req.method(), 405);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (!delivered) metrics_.retransmission();
+  execute(outcome.value());
+  if (outcome->actions.find(tx::ActionKind::kDeliverRequest)) handle_new_request(id, req, in);
+}
+
+void HubServer::handle_new_request(TxnId id, const sip::Message& req,
+                                   const tp::IncomingMessage& in) {
+  if (!rate_.allow(in.remote.address_text())) {
+    const std::string retry = std::to_string(config_.retry_after_s);
+    const std::pair<std::string_view, std::string_view> h[] = {{"Retry-After", retry}};
+    respond(id, req, 503, "Rate Limit Exceeded", h);
+    return;
+  }
+  static constexpr std::string_view kNoOptions[] = {"eventlist"};  // none required of us
+  if (auto rej = sip::check_request(req, sip::UasPolicy{std::span(kNoOptions, 0), false})) {
+    std::vector<std::pair<std::string_view, std::string_view>> h;
+    for (const auto& [n, v] : rej->headers) h.emplace_back(n, v);
+    respond(id, req, rej->status, rej->reason, h);
+    return;
+  }
+  switch (req.method_id()) {
+    case Method::kOptions: {
+      const std::string accept = joined_accept(registry_);
+      const std::pair<std::string_view, std::string_view> h[] = {
+          {"Allow", kAllow}, {"Allow-Events", registry_.allow_events()}, {"Accept", accept}};
+      respond(id, req, 200, {}, h);
+      return;
+    }
+    case Method::kPublish:
+    case Method::kSubscribe:
+      handle_presence(id, req, in);
+      return;
+    case Method::kUnknown: {
+      const std::pair<std::string_view, std::string_view> h[] = {{"Allow", kAllow}};
+      respond(id, req, 501, {}, h);
+      return;
+    }
+    default: {
+      const std::pair<std::string_view, std::string_view> h[] = {{"Allow", kAllow}};
+      respond(id, req, 405, {}, h);
+      return;
+    }
+  }
+}
+
+void HubServer::handle_presence(TxnId id, const sip::Message& req, const tp::IncomingMessage& in) {
+  std::string user;
+  if (!authorize(id, req, in, user)) return;
+  presence::RequestContext ctx{to_flow(in), std::move(user)};
+  presence::Actions actions = req.method_id() == Method::kPublish ? presence_->on_publish(req, ctx)
+                                                                   : presence_->on_subscribe(req, ctx);
+  if (!actions.response.empty()) {
+    metrics_.response(req.method(), status_of(actions.response));
+    respond_text(id, std::move(actions.response));
+  }
+  actions.response.clear();
+  run_presence(std::move(actions));
+}
+
+bool HubServer::authorize(TxnId id, const sip::Message& req, const tp::IncomingMessage& in,
+                          std::string& user) {
+  if (config_.users.empty()) {
+    // Without credentials configured the hub serves this machine only.
+    if (in.remote.address.is_loopback()) return true;
+    respond(id, req, 403, "Forbidden (no users configured: loopback sources only)");
+    return false;
+  }
+  sip::auth::AuthOutcome auth = digest_->verify(req, *this);
+  if (!auth.accepted()) {
+    if (auth.verdict == sip::auth::AuthVerdict::kChallenge) {
+      std::vector<std::pair<std::string_view, std::string_view>> h;
+      const std::string_view name = sip::canonical_name(auth.challenge_header);
+      for (const auto& c : auth.challenges) h.emplace_back(name, c);
+      respond(id, req, auth.status, {}, h);
+    } else {
+      respond(id, req, auth.status ? auth.status : 403, auth.detail);
+    }
+    return false;
+  }
+  const HubUser* u = find_user(config_.users, auth.username);
+  const bool publish = req.method_id() == Method::kPublish;
+  const std::string_view package = req.event() ? req.event()->type : std::string_view();
+  if (u == nullptr || !permits(publish ? u->publish : u->subscribe, req.request_uri(), package)) {
+    respond(id, req, 403, publish ? "Forbidden (not allowed to publish this)"
+                                  : "Forbidden (not allowed to watch this)");
+    return false;
+  }
+  user = auth.username;
+  return true;
+}
+
+std::optional<sip::auth::DigestSecret> HubServer::lookup(std::string_view username,
+                                                         std::string_view,
+                                                         sip::auth::DigestAlgorithm) const {
+  const HubUser* u = find_user(config_.users, username);
+  if (u == nullptr) return std::nullopt;
+  return sip::auth::DigestSecret{sip::auth::DigestSecret::Kind::kPassword, u->password};
+}
+
+void HubServer::on_response(const sip::Message& response) {
+  auto outcome = table_.on_response(response);
+  const tx::TransactionId id = outcome.id;
+  const bool deliver = outcome.actions.find(tx::ActionKind::kDeliverResponse) != nullptr;
+  execute(outcome);
+  if (deliver && response.status_code() >= 200) notify_outcome(id, response.status_code());
+}
+
+// ---- sending ----------------------------------------------------------------------------------
+
+void HubServer::respond(TxnId id, const sip::Message& req, int status, std::string_view reason,
+                        sip::HeaderList extra) {
+  metrics_.response(req.method(), status);
+  respond_text(id, sip::make_response(req, status, reason, status > 100 ? to_tag() : "", extra));
+}
+
+void HubServer::respond_text(TxnId id, std::string text) {
+  const int status = status_of(text);
+  auto out = table_.send_response(id, status, std::move(text));
+  if (out.ok()) execute(out.value());
+}
+
+void HubServer::run_presence(presence::Actions actions) {
+  for (auto& n : actions.notifies) send_notify(std::move(n));
+  presence_deadline_ = presence_->next_deadline();
+  rearm();
+  if (on_drained_ && presence_->drained()) {
+    auto done = std::move(on_drained_);
+    on_drained_ = nullptr;
+    done();
+  }
+}
+
+void HubServer::send_notify(presence::OutgoingNotify n) {
+  tp::Destination to = to_destination(n.destination);
+  auto msg = sip::Message::from_bytes(n.request, sip::Framing::kStream);
+  if (!msg.ok()) {  // the core built it; a failure here is a bug, but never leave the watcher hanging
+    run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
+    return;
+  }
+  const auto reliability =
+      tp::is_reliable(to.transport) ? tx::Reliability::kReliable : tx::Reliability::kUnreliable;
+  auto out = table_.start_client(msg.value(), reliability, std::move(n.request));
+  if (!out.ok()) {
+    run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
+    return;
+  }
+  clients_[out->id] = ClientCtx{n.subscription, std::move(to), false};
+  execute(out.value());
+}
+
+void HubServer::notify_outcome(TxnId id, int status) {
+  auto it = clients_.find(id);
+  if (it == clients_.end() || it->second.reported) return;
+  it->second.reported = true;
+  metrics_.notify_result(status);
+  run_presence(presence_->on_notify_result(it->second.subscription, status));
+}
+
+void HubServer::execute(const tx::Outcome& outcome) {
+  const TxnId id = outcome.id;
+  for (const auto& a : outcome.actions) {
+    switch (a.kind) {
+      case tx::ActionKind::kSend: {
+        if (auto s = servers_.find(id); s != servers_.end()) {
+          send(s->second.reply_to, a.bytes);
+        } else if (auto c = clients_.find(id); c != clients_.end()) {
+          send(c->second.to, a.bytes);
+        }
+        break;
+      }
+      case tx::ActionKind::kStartTimer:
+        schedule(clock_.now() + a.delay, id, a.timer);
+        break;
+      case tx::ActionKind::kTimeout:
+      case tx::ActionKind::kTransportError:
+        notify_outcome(id, presence::kNotifyNoResponse);
+        break;
+      case tx::ActionKind::kTerminated:
+        servers_.erase(id);
+        if (auto c = clients_.find(id); c != clients_.end()) {
+          const bool reported = c->second.reported;
+          if (!reported) notify_outcome(id, presence::kNotifyNoResponse);
+          clients_.erase(id);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void HubServer::send(const tp::Destination& to, std::string_view bytes) {
+  Status s = Status::Ok();
+  if (to.transport == tp::TransportKind::kUdp) {
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(to.host, ec);
+    tp::UdpTransport* chosen = nullptr;
+    for (auto& u : udp_) {
+      if (!ec && u->local_endpoint().address.is_v6() == addr.is_v6()) {
+        chosen = u.get();
+        break;
+      }
+    }
+    if (chosen == nullptr && !udp_.empty()) chosen = udp_.front().get();
+    s = chosen ? chosen->send(to, std::string(bytes)) : Status(Error{0, "no UDP listener"});
+  } else if (to.transport == tp::TransportKind::kTcp && tcp_) {
+    s = tcp_->send(to, std::string(bytes));
+  } else {
+    s = Error{0, "no transport for " + to.to_string()};
+  }
+  if (!s) metrics_.transport_error();
+}
+
+// ---- timers -----------------------------------------------------------------------------------
+
+void HubServer::schedule(TimePoint when, TxnId id, tx::TimerId timer) {
+  timers_.emplace(when, std::make_pair(id, timer));
+  rearm();
+}
+
+void HubServer::rearm() {
+  std::optional<TimePoint> next;
+  if (!timers_.empty()) next = timers_.begin()->first;
+  if (presence_deadline_ && (!next || *presence_deadline_ < *next)) next = presence_deadline_;
+  if (!next) {
+    if (armed_) timer_.cancel();
+    armed_.reset();
+    return;
+  }
+  if (armed_ && *armed_ == *next) return;
+  armed_ = next;
+  const auto delay = std::max(Duration(0), *next - clock_.now());
+  timer_.expires_after(delay);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
+    on_timer_fired();
+  });
+}
+
+void HubServer::on_timer_fired() {
+  armed_.reset();
+  const TimePoint now = clock_.now();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto [id, timer] = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    const bool had_client = clients_.count(id) > 0;
+    auto out = table_.on_timer(id, timer);
+    execute(out);
+    (void)had_client;
+  }
+  if (presence_deadline_ && *presence_deadline_ <= now) {
+    presence_deadline_.reset();
+    run_presence(presence_->on_timer());
+  }
+  rearm();
+}
+
+// ---- shutdown, metrics, tags ------------------------------------------------------------------
+
+void HubServer::shutdown(Duration grace, std::function<void()> done) {
+  on_drained_ = std::move(done);
+  run_presence(presence_->shutdown());
+  if (!on_drained_) return;  // already drained
+  auto t = std::make_shared<boost::asio::steady_timer>(io_, grace);
+  t->async_wait([this, t](const boost::system::error_code&) {
+    if (on_drained_) {
+      auto d = std::move(on_drained_);
+      on_drained_ = nullptr;
+      d();
+    }
+  });
+}
+
+std::string HubServer::metrics_text() const { return metrics_.render(presence_->counters()); }
+
+std::string HubServer::to_tag() { return tag_prefix_ + std::to_string(++tag_counter_); }
+
+}  // namespace pinana::hub

@@ -1,0 +1,129 @@
+// HubServer: `pinana hub` assembled — SIP transports (UDP, TCP; IPv4, IPv6), the non-INVITE
+// transaction table, the RFC 3261 §8.2 request checks, per-source rate limits, digest
+// authentication with per-user publish/subscribe rules, and the presence core with its event
+// packages (DESIGN.md §5).
+//
+// It is the transports' TransportUser and the executor of the actions that the pure state
+// machines (TransactionTable, PresenceService) return: it sends bytes, arms one asio timer for the
+// earliest deadline, and reports NOTIFY outcomes back to the presence core. Everything belongs to
+// the thread that runs `io`; other threads post to it. The io_context and clock must outlive it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "pinana/base/clock.h"
+#include "pinana/hub/hub_config.h"
+#include "pinana/hub/hub_metrics.h"
+#include "pinana/hub/rate_limiter.h"
+#include "pinana/presence/package_registry.h"
+#include "pinana/presence/presence_service.h"
+#include "pinana/sip/auth/credential_source.h"
+#include "pinana/sip/auth/digest_server.h"
+#include "pinana/sip/transaction/transaction_table.h"
+#include "pinana/sip/transport/tcp_transport.h"
+#include "pinana/sip/transport/udp_transport.h"
+
+namespace pinana::hub {
+
+class HubServer final : public sip::transport::TransportUser, private sip::auth::CredentialSource {
+ public:
+  HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config);
+  ~HubServer() override;
+  HubServer(const HubServer&) = delete;
+  HubServer& operator=(const HubServer&) = delete;
+
+  // Opens every configured listener. An error names the listener that failed.
+  Status start();
+  // The bound endpoints, in the order of config.listen (port 0 resolved).
+  const std::vector<sip::transport::Endpoint>& bound() const { return bound_; }
+
+  // Sends terminating NOTIFYs to every watcher and calls `done` once each has had its outcome or
+  // `grace` has passed; the listeners stay open meanwhile so the responses can arrive.
+  void shutdown(Duration grace, std::function<void()> done);
+
+  // Prometheus text exposition of the hub's metrics.
+  std::string metrics_text() const;
+
+  // TransportUser.
+  void on_message(sip::transport::IncomingMessage message) override;
+  void on_transport_error(const sip::transport::TransportError& error) override;
+
+ private:
+  struct ServerCtx {
+    sip::transport::Destination reply_to;
+  };
+  struct ClientCtx {
+    presence::SubscriptionId subscription;
+    sip::transport::Destination to;
+    bool reported = false;
+  };
+  using TxnId = sip::transaction::TransactionId;
+
+  // CredentialSource.
+  std::optional<sip::auth::DigestSecret> lookup(std::string_view username, std::string_view realm,
+                                                sip::auth::DigestAlgorithm algorithm) const override;
+
+  void on_request(sip::transport::IncomingMessage& in);
+  void on_response(const sip::Message& response);
+  void handle_new_request(TxnId id, const sip::Message& request,
+                          const sip::transport::IncomingMessage& in);
+  void handle_presence(TxnId id, const sip::Message& request,
+                       const sip::transport::IncomingMessage& in);
+  // Access control for PUBLISH and SUBSCRIBE; returns false after answering.
+  bool authorize(TxnId id, const sip::Message& request, const sip::transport::IncomingMessage& in,
+                 std::string& user);
+
+  void respond(TxnId id, const sip::Message& request, int status, std::string_view reason = {},
+               sip::HeaderList extra = {});
+  void respond_text(TxnId id, std::string text);
+  void execute(const sip::transaction::Outcome& outcome);
+  void run_presence(presence::Actions actions);
+  void send_notify(presence::OutgoingNotify notify);
+  void notify_outcome(TxnId id, int status);
+  void send(const sip::transport::Destination& to, std::string_view bytes);
+
+  void schedule(TimePoint when, TxnId id, sip::transaction::TimerId timer);
+  void rearm();
+  void on_timer_fired();
+
+  std::string to_tag();
+
+  boost::asio::io_context& io_;
+  const Clock& clock_;
+  HubConfig config_;
+  std::vector<std::unique_ptr<sip::transport::UdpTransport>> udp_;
+  std::unique_ptr<sip::transport::TcpTransport> tcp_;
+  std::vector<sip::transport::Endpoint> bound_;
+
+  sip::transaction::TransactionTable table_;
+  std::vector<std::unique_ptr<presence::EventPackage>> packages_;
+  presence::PackageRegistry registry_;
+  std::unique_ptr<presence::PresenceService> presence_;
+  std::optional<sip::auth::DigestServer> digest_;
+  RateLimiter rate_;
+  HubMetrics metrics_;
+
+  std::unordered_map<TxnId, ServerCtx, sip::transaction::TransactionIdHash> servers_;
+  std::unordered_map<TxnId, ClientCtx, sip::transaction::TransactionIdHash> clients_;
+
+  // Transaction timers by deadline. Cancelled or superseded timers stay until they come due: the
+  // table ignores fires it did not ask for, which costs less than finding them.
+  std::multimap<TimePoint, std::pair<TxnId, sip::transaction::TimerId>> timers_;
+  std::optional<TimePoint> presence_deadline_;
+  boost::asio::steady_timer timer_;
+  std::optional<TimePoint> armed_;
+
+  std::function<void()> on_drained_;
+  uint64_t tag_counter_ = 0;
+  std::string tag_prefix_;
+};
+
+}  // namespace pinana::hub
