@@ -7,7 +7,8 @@
 // connection (route_response()). A CRLFCRLF keep-alive gets a CRLF pong (RFC 5626 §3.5.1). A
 // framing fault is answered when a top Via allows it (400 / 413 / 513), then the connection is
 // shut down and closed; a parse error on a well-framed message gets a stateless response and the
-// connection stays up. Connections that exceed a limit (idle time, queued output) are dropped.
+// connection stays up. Connections that exceed a limit (idle time, time to complete one message,
+// queued output, connection count) are dropped and reported as TransportError::Kind::kLimit.
 //
 // Threading: the transport and all its connections belong to the thread that runs `io`. Call every
 // member there (or before that thread starts running `io`); other threads post to `io`. Callbacks
