@@ -8,6 +8,7 @@
 #include "pinana/hub/access.h"
 #include "pinana/presence/packages/register_all.h"
 #include "pinana/sip/request_checks.h"
+#include "pinana/sip/transport/inbound.h"
 #include "pinana/sip/transport/response_routing.h"
 #include "pinana/sip/writer.h"
 

@@ -30,6 +30,7 @@
 #include "pinana/sip/transaction/transaction_table.h"
 #include "pinana/sip/transport/tcp_transport.h"
 #include "pinana/sip/transport/udp_transport.h"
+#include "pinana/sip/writer.h"
 
 namespace pinana::hub {
 
