@@ -279,10 +279,16 @@ TEST_F(DevicestateTest, RemovalKeepsAnEntryAnotherLivePublicationHolds) {
 
 TEST_F(DevicestateTest, MostRecentlyChangedValueWinsAcrossPublications) {
   ASSERT_TRUE(hub.publish("p1", ds("PJSIP/alice", "INUSE", kEidA)).ok());
-  ASSERT_TRUE(hub.publish("p2", ds("PJSIP/alice", "BUSY", kEidA)).ok());
-  ASSERT_TRUE(hub.publish("p1", ds("PJSIP/alice", "RINGING", kEidA)).ok());
   const size_t w = hub.subscribe();
-  json j = body_json(hub.render(w, true));
+  ASSERT_TRUE(hub.render(w, true));
+  ASSERT_TRUE(hub.publish("p2", ds("PJSIP/alice", "BUSY", kEidA)).ok());
+  json j = body_json(hub.render(w, false));
+  EXPECT_EQ(j["entries"], json::array({entry("PJSIP/alice", "BUSY", kEidA)}));
+  ASSERT_TRUE(hub.publish("p1", ds("PJSIP/alice", "RINGING", kEidA)).ok());
+  j = body_json(hub.render(w, false));
+  EXPECT_EQ(j["entries"], json::array({entry("PJSIP/alice", "RINGING", kEidA)}));
+  const size_t w2 = hub.subscribe();
+  j = body_json(hub.render(w2, true));
   EXPECT_EQ(j["entries"], json::array({entry("PJSIP/alice", "RINGING", kEidA)}));
 }
 
