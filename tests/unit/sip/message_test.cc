@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pinana/sip/message.h"
+#include "pinana/sip/writer.h"
 
 namespace pinana::sip {
 namespace {
