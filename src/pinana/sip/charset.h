@@ -22,6 +22,7 @@ enum : uint16_t {
   kWord = 1 << 9,        // word: token chars plus ( ) < > : \ " / [ ] ? { }
   kWsp = 1 << 10,
   kUric = 1 << 11,       // RFC 2396 uric: reserved / unreserved (escaped handled apart)
+  kHostExtra = 1 << 12,  // ':' '[' ']': what a host adds to token characters in gen-value
 };
 
 constexpr std::array<uint16_t, 256> make_table() {
@@ -42,6 +43,7 @@ constexpr std::array<uint16_t, 256> make_table() {
   add("()<>:\\\"/[]?{}", kWord);
   add(" \t", kWsp);
   add(";/?:@&=+$,", kUric);
+  add(":[]", kHostExtra);
   return t;
 }
 
@@ -61,12 +63,34 @@ constexpr bool is_token(std::string_view s) {
   return true;
 }
 
+constexpr bool is_digit_string(std::string_view s) {
+  for (char c : s)
+    if (!is_digit(c)) return false;
+  return !s.empty();
+}
+
 constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
     if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// Case-insensitive equality of two tokens (RFC 3261 token characters only), eight bytes at a
+// time: among token characters, setting bit 0x20 folds exactly the upper-case letters.
+inline bool iequals_token(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x, y;
+    __builtin_memcpy(&x, a.data() + i, 8);
+    __builtin_memcpy(&y, b.data() + i, 8);
+    if ((x | 0x2020202020202020ull) != (y | 0x2020202020202020ull)) return false;
+  }
+  for (; i < a.size(); ++i)
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   return true;
 }
 

@@ -63,19 +63,42 @@ constexpr std::array<Names, static_cast<size_t>(HeaderId::kCount)> kNames = {{
 std::string_view canonical_name(HeaderId id) { return kNames[static_cast<size_t>(id)].name; }
 std::string_view compact_name(HeaderId id) { return kNames[static_cast<size_t>(id)].compact; }
 
-HeaderId lookup_header(std::string_view name) {
-  if (name.size() == 1) {
-    char c = chars::lower(name[0]);
-    for (size_t i = 1; i < kNames.size(); ++i)
-      if (kNames[i].compact.size() == 1 && kNames[i].compact[0] == c) return static_cast<HeaderId>(i);
-    return HeaderId::kUnknown;
-  }
-  // The table is short; compare the length and first letter before the whole name.
-  const char first = chars::lower(name.empty() ? '\0' : name[0]);
+namespace {
+
+// Buckets by (length, first letter): at most kSlots names share one, so a lookup compares the
+// length and first letter by index and then one or two whole names.
+constexpr size_t kSlots = 3;
+constexpr size_t kMaxLen = 32;
+using Buckets = std::array<std::array<uint8_t, kSlots>, kMaxLen * 32>;
+
+constexpr size_t bucket_of(size_t len, char first) {
+  return (len & (kMaxLen - 1)) * 32 + (static_cast<unsigned char>(chars::lower(first)) & 31);
+}
+
+constexpr Buckets make_buckets() {
+  Buckets b{};
   for (size_t i = 1; i < kNames.size(); ++i) {
-    const auto& n = kNames[i].name;
-    if (n.size() == name.size() && chars::lower(n[0]) == first && chars::iequals(n, name))
-      return static_cast<HeaderId>(i);
+    for (std::string_view n : {kNames[i].name, kNames[i].compact}) {
+      if (n.empty()) continue;
+      auto& slot = b[bucket_of(n.size(), n[0])];
+      size_t k = 0;
+      while (slot[k] != 0) ++k;  // a constexpr overflow here fails the build: raise kSlots
+      slot[k] = static_cast<uint8_t>(i);
+    }
+  }
+  return b;
+}
+
+constexpr Buckets kBuckets = make_buckets();
+
+}  // namespace
+
+HeaderId lookup_header(std::string_view name) {
+  if (name.empty() || name.size() >= kMaxLen) return HeaderId::kUnknown;
+  for (uint8_t id : kBuckets[bucket_of(name.size(), name[0])]) {
+    if (id == 0) break;
+    const auto& n = kNames[id];
+    if (chars::iequals_token(name.size() == 1 ? n.compact : n.name, name)) return static_cast<HeaderId>(id);
   }
   return HeaderId::kUnknown;
 }

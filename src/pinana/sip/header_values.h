@@ -5,6 +5,7 @@
 // the parsed text, which must outlive them. Plain values; any thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -30,19 +31,24 @@ struct Via {
   uint16_t port = 0;
   bool has_port = false;
   Params params;
+  // The parameters the transport and transaction layers read, picked out while parsing.
+  std::string_view branch_param, received_param, maddr_param;
+  bool rport_param = false;
 
-  std::string_view branch() const { return params.get("branch"); }
+  std::string_view branch() const { return branch_param; }
   // True when the branch carries the RFC 3261 magic cookie and something after it (§17.2.3);
   // otherwise the RFC 2543 matching rules apply.
   bool rfc3261_branch() const {
-    auto b = branch();
-    return b.size() > 7 && b.substr(0, 7) == "z9hG4bK";
+    return branch_param.size() > 7 && branch_param.substr(0, 7) == "z9hG4bK";
   }
-  std::string_view received() const { return params.get("received"); }
-  std::string_view maddr() const { return params.get("maddr"); }
-  bool has_rport() const { return params.has("rport"); }
+  std::string_view received() const { return received_param; }
+  std::string_view maddr() const { return maddr_param; }
+  bool has_rport() const { return rport_param; }
 };
 Result<Via> parse_via(std::string_view element);
+// Parses one via-parm at the cursor and stops before the "," that may follow it (or at the end),
+// so a Via field's list is read in one pass.
+Status parse_via_at(Cursor& c, Via& out);
 
 // name-addr or addr-spec, followed by header parameters (To, From, Contact, Route, Refer-To).
 // In the addr-spec form the URI ends before the first ";" after its host, so those parameters
@@ -56,6 +62,7 @@ struct NameAddr {
   std::string_view tag() const { return params.get("tag"); }
 };
 Result<NameAddr> parse_name_addr(std::string_view element);
+Status parse_name_addr_into(std::string_view element, NameAddr& out);
 
 // A display name without quotes and with quoted-pairs resolved.
 std::string unquote(std::string_view quoted_or_token);
@@ -108,13 +115,24 @@ bool is_token_list(std::string_view value, bool allow_empty);
 
 // ---------------------------------------------------------------------------------------------
 
+namespace detail {
+// Bytes that matter when splitting a list: '"', ',', '<', '>'.
+inline constexpr auto kListSpecial = [] {
+  std::array<bool, 256> t{};
+  t['"'] = t[','] = t['<'] = t['>'] = true;
+  return t;
+}();
+}  // namespace detail
+
 template <typename F>
 bool for_each_element(std::string_view value, F&& f) {
   size_t start = 0;
   bool in_angle = false;
-  for (size_t i = 0; i <= value.size(); ++i) {
-    if (i < value.size()) {
-      char c = value[i];
+  const size_t n = value.size();
+  for (size_t i = 0;; ++i) {
+    while (i < n && !detail::kListSpecial[static_cast<unsigned char>(value[i])]) ++i;
+    if (i < n) {
+      const char c = value[i];
       if (c == '"' && !in_angle) {
         Cursor q(value.substr(i));
         std::string_view qs;
@@ -127,9 +145,9 @@ bool for_each_element(std::string_view value, F&& f) {
       if (c != ',' || in_angle) continue;
     }
     if (!f(trim_lws(value.substr(start, i - start)))) return false;
+    if (i >= n) return true;
     start = i + 1;
   }
-  return true;
 }
 
 }  // namespace pinana::sip

@@ -27,6 +27,7 @@ class Cursor {
 
   // Skips SP, HTAB and line folds (CRLF followed by SP/HTAB). Returns true if anything was skipped.
   bool skip_lws() {
+    if (pos_ >= s_.size() || (s_[pos_] != ' ' && s_[pos_] != '\t' && s_[pos_] != '\r')) return false;
     const size_t start = pos_;
     while (pos_ < s_.size()) {
       char c = s_[pos_];
@@ -52,6 +53,11 @@ class Cursor {
 
   // SWS c SWS: a separator such as SEMI, COMMA, EQUAL, SLASH, COLON, LAQUOT with optional LWS.
   bool consume_sep(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {  // the common case: no whitespace before it
+      ++pos_;
+      skip_lws();
+      return true;
+    }
     const size_t save = pos_;
     skip_lws();
     if (consume(c)) {

@@ -1,6 +1,7 @@
 #include "pinana/sip/message.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace pinana::sip {
 
@@ -15,7 +16,7 @@ class MessageParser {
     return Error{m_.is_request_ ? status : 0, std::move(reason)};
   }
   Status parse_start_line(std::string_view line);
-  Status parse_headers(std::string_view block);
+  Status parse_headers(size_t pos, size_t& body_start);
   Status check_field(HeaderField& h);
   Status frame_body(size_t body_start);
 
@@ -59,17 +60,9 @@ Status MessageParser::run() {
   const size_t line_end = all_.find(kCrlf, pos);
   if (line_end == std::string_view::npos) return Error{400, "no CRLF after the start line"};
   if (auto s = parse_start_line(all_.substr(pos, line_end - pos)); !s) return s;
-  const size_t headers_start = line_end + 2;
-  size_t headers_end;  // index of the empty line's CRLF
-  if (all_.substr(headers_start, 2) == kCrlf) {
-    headers_end = headers_start;
-  } else {
-    const size_t e = all_.find("\r\n\r\n", headers_start);
-    if (e == std::string_view::npos) return fail(400, "header section not terminated by an empty line");
-    headers_end = e + 2;
-  }
-  if (auto s = parse_headers(all_.substr(headers_start, headers_end - headers_start)); !s) return s;
-  return frame_body(headers_end + 2);
+  size_t body_start = 0;
+  if (auto s = parse_headers(line_end + 2, body_start); !s) return s;
+  return frame_body(body_start);
 }
 
 Status MessageParser::parse_start_line(std::string_view line) {
@@ -119,41 +112,48 @@ Status MessageParser::parse_start_line(std::string_view line) {
   return Status::Ok();
 }
 
-Status MessageParser::parse_headers(std::string_view block) {
-  size_t pos = 0;
-  while (pos < block.size()) {
-    // A field runs to a CRLF that is not followed by SP/HTAB (line folding, §7.3.1).
-    size_t end = pos;
+Status MessageParser::parse_headers(size_t pos, size_t& body_start) {
+  const char* d = all_.data();
+  const size_t n = all_.size();
+  for (;;) {
+    if (pos + 1 < n && d[pos] == '\r' && d[pos + 1] == '\n') {
+      body_start = pos + 2;
+      return Status::Ok();
+    }
+    HeaderField h;
+    size_t p = pos;
+    while (p < n && chars::is_token(d[p])) ++p;
+    h.name = all_.substr(pos, p - pos);
+    while (p < n && chars::is_wsp(d[p])) ++p;
+    // The field runs to a CRLF that is not followed by SP/HTAB (line folding, §7.3.1).
+    size_t e = p;
     for (;;) {
-      end = block.find(kCrlf, end);
-      if (end == std::string_view::npos) return fail(400, "header line without CRLF");
-      if (end + 2 < block.size() && chars::is_wsp(block[end + 2])) {
-        end += 2;
+      const void* cr = e < n ? std::memchr(d + e, '\r', n - e) : nullptr;
+      if (cr == nullptr) return fail(400, "header section not terminated by an empty line");
+      e = static_cast<size_t>(static_cast<const char*>(cr) - d);
+      if (e + 1 >= n || d[e + 1] != '\n') {
+        ++e;
+        continue;
+      }
+      if (e + 2 < n && chars::is_wsp(d[e + 2])) {
+        e += 3;
         continue;
       }
       break;
     }
-    std::string_view line = block.substr(pos, end - pos);
-    HeaderField h;
-    h.raw = block.substr(pos, end + 2 - pos);
-    pos = end + 2;
-    if (line.empty() || chars::is_wsp(line[0])) return fail(400, "header line starts with whitespace");
-    size_t n = 0;
-    while (n < line.size() && chars::is_token(line[n])) ++n;
-    h.name = line.substr(0, n);
-    size_t colon = n;
-    while (colon < line.size() && chars::is_wsp(line[colon])) ++colon;
-    if (h.name.empty() || colon >= line.size() || line[colon] != ':') {
+    h.raw = all_.substr(pos, e + 2 - pos);
+    if (h.name.empty() || p >= e || d[p] != ':') {
+      if (chars::is_wsp(d[pos])) return fail(400, "header line starts with whitespace");
       return fail(400, "header line without a name and colon: \"" +
-                           std::string(line.substr(0, std::min<size_t>(line.size(), 60))) + "\"");
+                           std::string(all_.substr(pos, std::min<size_t>(e - pos, 60))) + "\"");
     }
-    h.value = trim_lws(line.substr(colon + 1));
+    h.value = trim_lws(all_.substr(p + 1, e - p - 1));
     h.id = lookup_header(h.name);
     if (m_.headers_.size() >= Message::kMaxHeaders) return fail(400, "too many header fields");
     if (auto s = check_field(h); !s) return s;
     m_.headers_.push_back(h);
+    pos = e + 2;
   }
-  return Status::Ok();
 }
 
 // Checks the syntax of every header field pinana knows and keeps the typed hot values.
@@ -162,31 +162,26 @@ Status MessageParser::check_field(HeaderField& h) {
   auto from_error = [&](const Error& e) { return fail(400, field_reason(h, e)); };
   switch (h.id) {
     case HeaderId::kVia: {
-      bool first = !m_.has_via_;
-      bool ok = true;
-      Error err;
-      // A false split with ok still set means an unterminated quoted string: reject it too.
-      const bool split = for_each_element(h.value, [&](std::string_view e) {
-        if (e.empty()) return ok = false, err = Error{400, "empty Via value"}, false;
-        auto v = parse_via(e);
-        if (!v) return ok = false, err = v.error(), false;
-        if (first) {
-          m_.top_via_ = v.value();
-          m_.has_via_ = true;
-          first = false;
-        }
-        return true;
-      });
-      if (!split && ok) ok = false, err = Error{400, "unterminated quoted string"};
-      if (!ok || !m_.has_via_) return from_error(ok ? Error{400, "empty Via"} : err);
-      return Status::Ok();
+      // The list is read in one pass: each via-parm stops before its ",".
+      Cursor c(h.value);
+      Via other;
+      for (;;) {
+        c.skip_lws();
+        if (c.done() || c.peek() == ',') return bad("empty Via value");
+        Via& v = m_.has_via_ ? other : m_.top_via_;
+        if (auto s = parse_via_at(c, v); !s) return from_error(s.error());
+        m_.has_via_ = true;
+        if (c.done()) return Status::Ok();
+        c.advance();  // the ","
+      }
     }
     case HeaderId::kFrom:
     case HeaderId::kTo: {
-      auto na = parse_name_addr(h.value);
-      if (!na) return from_error(na.error());
-      if (h.id == HeaderId::kFrom && !m_.has_from_) m_.from_ = na.value(), m_.has_from_ = true;
-      if (h.id == HeaderId::kTo && !m_.has_to_) m_.to_ = na.value(), m_.has_to_ = true;
+      bool& seen = h.id == HeaderId::kFrom ? m_.has_from_ : m_.has_to_;
+      NameAddr other;
+      NameAddr& na = seen ? other : (h.id == HeaderId::kFrom ? m_.from_ : m_.to_);
+      if (auto s = parse_name_addr_into(h.value, na); !s) return from_error(s.error());
+      seen = true;
       return Status::Ok();
     }
     case HeaderId::kContact: {
@@ -197,9 +192,9 @@ Status MessageParser::check_field(HeaderField& h) {
     case HeaderId::kRecordRoute: {
       bool ok = true;
       Error err;
+      NameAddr na;
       const bool split = for_each_element(h.value, [&](std::string_view e) {
-        auto na = parse_name_addr(e);
-        if (!na) return ok = false, err = na.error(), false;
+        if (auto s = parse_name_addr_into(e, na); !s) return ok = false, err = s.error(), false;
         return true;
       });
       if (!split && ok) ok = false, err = Error{400, "unterminated quoted string"};

@@ -19,6 +19,12 @@ Error na_error(std::string_view what, std::string_view element) {
 
 Result<NameAddr> parse_name_addr(std::string_view element) {
   NameAddr na;
+  if (auto s = parse_name_addr_into(element, na); !s) return s.error();
+  return na;
+}
+
+Status parse_name_addr_into(std::string_view element, NameAddr& na) {
+  na = NameAddr();
   Cursor c(element);
   c.skip_lws();
   if (c.peek() == '"') {
@@ -44,9 +50,7 @@ Result<NameAddr> parse_name_addr(std::string_view element) {
     const size_t uri_start = c.pos();
     const size_t close = element.find('>', uri_start);
     if (close == std::string_view::npos) return na_error("missing >", element);
-    auto uri = parse_uri(element.substr(uri_start, close - uri_start));
-    if (!uri) return uri.error();
-    na.uri = uri.value();
+    if (auto s = parse_uri_into(element.substr(uri_start, close - uri_start), na.uri); !s) return s;
     na.angle_brackets = true;
     c.set_pos(close + 1);
   } else {
@@ -61,15 +65,13 @@ Result<NameAddr> parse_name_addr(std::string_view element) {
     auto uri_text = trim_lws(rest.substr(0, end));
     if (uri_text.find_first_of("?, \t\r\n") != std::string_view::npos)
       return na_error("URI with headers, commas or spaces must be enclosed in <>", element);
-    auto uri = parse_uri(uri_text);
-    if (!uri) return uri.error();
-    na.uri = uri.value();
+    if (auto s = parse_uri_into(uri_text, na.uri); !s) return s;
     c.advance(uri_text.size());
   }
   if (!scan_header_params(c, na.params)) return na_error("bad parameter", element);
   c.skip_lws();
   if (!c.done()) return na_error("unexpected text", element);
-  return na;
+  return Status::Ok();
 }
 
 std::string unquote(std::string_view s) {

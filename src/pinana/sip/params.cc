@@ -3,23 +3,6 @@
 namespace pinana::sip {
 namespace {
 
-// gen-value = token / host / quoted-string. Host covers IPv6 references with and without brackets
-// (RFC 5118 §4.5 asks receivers to accept "received=[2001:db8::9:255]").
-bool scan_gen_value(Cursor& c) {
-  std::string_view q;
-  if (c.peek() == '"') return c.quoted_string(q);
-  const size_t start = c.pos();
-  while (!c.done()) {
-    char ch = c.peek();
-    if (chars::is_token(ch) || ch == ':' || ch == '[' || ch == ']') {
-      c.advance();
-    } else {
-      break;
-    }
-  }
-  return c.pos() != start;
-}
-
 // paramchar = param-unreserved / unreserved / escaped
 bool scan_paramchars(Cursor& c) {
   const size_t start = c.pos();
@@ -75,24 +58,14 @@ std::optional<Param> Params::find(std::string_view name) const {
   return found;
 }
 
+bool scan_gen_value(Cursor& c) {
+  std::string_view q;
+  if (c.peek() == '"') return c.quoted_string(q);
+  return !c.take(chars::kToken | chars::kHostExtra).empty();
+}
+
 bool scan_header_params(Cursor& c, Params& out) {
-  const size_t start = c.pos();
-  size_t end = start;
-  for (;;) {
-    const size_t save = c.pos();
-    if (!c.consume_sep(';')) {
-      c.set_pos(save);
-      break;
-    }
-    if (c.token().empty()) return false;
-    if (c.consume_sep('=')) {
-      if (!scan_gen_value(c)) return false;
-    }
-    end = c.pos();
-  }
-  c.set_pos(end);
-  out = Params(c.text().substr(start, end - start));
-  return true;
+  return scan_header_params(c, out, [](const Param&) {});
 }
 
 bool scan_uri_params(Cursor& c, Params& out) {

@@ -57,9 +57,38 @@ class Params {
   std::string_view text_;
 };
 
+// gen-value = token / host / quoted-string at the cursor. Host covers IPv6 references with and
+// without brackets (RFC 5118 §4.5 asks receivers to accept "received=[2001:db8::9:255]").
+bool scan_gen_value(Cursor& c);
+
 // Scans header parameters (*( SEMI generic-param )) at the cursor. On success the cursor is after
 // the last parameter and `out` holds them; returns false on a syntax error (empty name, bad value).
+// The second form also calls on_param(const Param&) for each one as it is scanned, so a caller can
+// pick out the parameters it needs without a second pass.
 bool scan_header_params(Cursor& c, Params& out);
+
+template <typename OnParam>
+bool scan_header_params(Cursor& c, Params& out, OnParam&& on_param) {
+  const size_t start = c.pos();
+  size_t end = start;
+  for (;;) {
+    if (!c.consume_sep(';')) break;
+    Param p;
+    p.name = c.token();
+    if (p.name.empty()) return false;
+    if (c.consume_sep('=')) {
+      const size_t v = c.pos();
+      if (!scan_gen_value(c)) return false;
+      p.value = c.slice(v);
+      p.has_value = true;
+    }
+    on_param(p);
+    end = c.pos();
+  }
+  c.set_pos(end);
+  out = Params(c.text().substr(start, end - start));
+  return true;
+}
 
 // Scans URI parameters (*( ";" uri-parameter )) at the cursor; no whitespace, %HH escapes checked.
 bool scan_uri_params(Cursor& c, Params& out);

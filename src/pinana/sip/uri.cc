@@ -29,20 +29,21 @@ bool valid_escaped(std::string_view s, uint16_t flags) {
 
 bool valid_ipv4(std::string_view s) {
   int parts = 0;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = i;
-    while (j < s.size() && chars::is_digit(s[j])) ++j;
-    if (j == i || j - i > 3) return false;
-    unsigned v = 0;
-    std::from_chars(s.data() + i, s.data() + j, v);
-    if (v > 255) return false;
-    ++parts;
-    if (j == s.size()) break;
-    if (s[j] != '.') return false;
-    i = j + 1;
+  unsigned v = 0;
+  int digits = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + static_cast<unsigned>(c - '0');
+      if (++digits > 3 || v > 255) return false;
+    } else if (c == '.') {
+      if (digits == 0 || ++parts > 3) return false;
+      v = 0;
+      digits = 0;
+    } else {
+      return false;
+    }
   }
-  return parts == 4;
+  return digits > 0 && parts == 3;
 }
 
 // IPv6address per RFC 3261 §25.1 (hexpart [":" IPv4address]). A run of three colons before an
@@ -88,24 +89,24 @@ bool valid_ipv6(std::string_view s) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
+// hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanumerics and inner hyphens,
+// the top label starting with a letter (a name of digits and dots only must be an IPv4 address).
 bool valid_hostname(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
   if (s.empty()) return false;
-  if (s.back() == '.') s.remove_suffix(1);
-  if (s.empty()) return false;
-  size_t label_start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '.') {
-      auto label = s.substr(label_start, i - label_start);
-      if (label.empty() || label.front() == '-' || label.back() == '-') return false;
-      label_start = i + 1;
-      continue;
+  char prev = '.';
+  char top_first = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (prev == '.' || prev == '-') return false;
+    } else if (chars::is_alpha(c) || chars::is_digit(c)) {
+      if (prev == '.') top_first = c;
+    } else if (c != '-' || prev == '.') {
+      return false;
     }
-    char c = s[i];
-    if (!chars::is_alpha(c) && !chars::is_digit(c) && c != '-') return false;
+    prev = c;
   }
-  // toplabel starts with a letter; a name of digits and dots only must be an IPv4 address.
-  auto top = s.substr(s.rfind('.') == std::string_view::npos ? 0 : s.rfind('.') + 1);
-  return chars::is_alpha(top.front());
+  return prev != '-' && chars::is_alpha(top_first);
 }
 
 bool parse_port(std::string_view s, uint16_t& out) {
@@ -127,7 +128,7 @@ bool valid_scheme(std::string_view s) {
   return true;
 }
 
-Result<Uri> parse_sip(Uri u, std::string_view rest) {
+Status parse_sip(Uri& u, std::string_view rest) {
   // userinfo ends at the first "@": neither parameters nor headers may hold an unescaped one.
   const size_t at = rest.find('@');
   if (at != std::string_view::npos) {
@@ -186,10 +187,10 @@ Result<Uri> parse_sip(Uri u, std::string_view rest) {
     c.advance(c.rest().size());
   }
   if (!c.done()) return uri_error("unexpected character", u.text);
-  return u;
+  return Status::Ok();
 }
 
-Result<Uri> parse_tel(Uri u, std::string_view rest) {
+Status parse_tel(Uri& u, std::string_view rest) {
   size_t end = rest.find(';');
   u.user = rest.substr(0, end);
   u.has_user = true;
@@ -203,10 +204,12 @@ Result<Uri> parse_tel(Uri u, std::string_view rest) {
   if (!scan_uri_params(c, u.params) || !c.done()) return uri_error("bad tel parameter", u.text);
   if (u.user[0] != '+' && !u.params.has("phone-context"))
     return uri_error("local number without phone-context", u.text);
-  return u;
+  return Status::Ok();
 }
 
 }  // namespace
+
+bool is_ipv6_address(std::string_view text) { return valid_ipv6(text); }
 
 HostType classify_host(std::string_view host) {
   if (host.empty()) return HostType::kNone;
@@ -218,8 +221,8 @@ HostType classify_host(std::string_view host) {
   return valid_hostname(host) ? HostType::kHostname : HostType::kNone;
 }
 
-Result<Uri> parse_uri(std::string_view text) {
-  Uri u;
+Status parse_uri_into(std::string_view text, Uri& u) {
+  u = Uri();
   u.text = text;
   const size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon)))
@@ -242,6 +245,12 @@ Result<Uri> parse_uri(std::string_view text) {
   if (rest.empty()) return uri_error("empty URI", text);
   if (!valid_escaped(rest, chars::kUric)) return uri_error("bad character", text);
   u.opaque = rest;
+  return Status::Ok();
+}
+
+Result<Uri> parse_uri(std::string_view text) {
+  Uri u;
+  if (auto s = parse_uri_into(text, u); !s) return s.error();
   return u;
 }
 

@@ -43,10 +43,15 @@ struct Uri {
 
 // Parses a whole URI; every byte of `text` must belong to it.
 Result<Uri> parse_uri(std::string_view text);
+// The same into an existing Uri, which the hot paths reuse instead of copying results around.
+Status parse_uri_into(std::string_view text, Uri& out);
 
 // Parses a host (hostname, IPv4 address or bracketed IPv6 reference) and returns its type, or
 // kNone when the text is not a valid host. Used by the URI and Via parsers.
 HostType classify_host(std::string_view host);
+
+// True for an IPv6 address without brackets ("2001:db8::1", "::ffff:192.0.2.1").
+bool is_ipv6_address(std::string_view text);
 
 // Decodes %HH escapes. Octets that are not escapes are copied unchanged.
 std::string unescape(std::string_view escaped);

@@ -106,8 +106,17 @@ bool is_call_id(std::string_view value) {
 }
 
 bool is_token_list(std::string_view value, bool allow_empty) {
-  if (trim_lws(value).empty()) return allow_empty;
-  return for_each_element(value, [](std::string_view e) { return chars::is_token(e); });
+  // token *( COMMA token ) in one pass; COMMA = SWS "," SWS.
+  Cursor c(value);
+  c.skip_lws();
+  if (c.done()) return allow_empty;
+  for (;;) {
+    if (c.token().empty()) return false;
+    c.skip_lws();
+    if (c.done()) return true;
+    if (!c.consume(',')) return false;
+    c.skip_lws();
+  }
 }
 
 }  // namespace pinana::sip

@@ -11,6 +11,13 @@ Error via_error(std::string_view what) { return Error{400, "bad Via: " + std::st
 Result<Via> parse_via(std::string_view element) {
   Via v;
   Cursor c(element);
+  if (auto s = parse_via_at(c, v); !s) return s.error();
+  if (!c.done()) return via_error("unexpected text after parameters");
+  return v;
+}
+
+Status parse_via_at(Cursor& c, Via& v) {
+  v = Via();
   c.skip_lws();
   v.protocol = c.token();
   if (v.protocol.empty() || !c.consume_sep('/')) return via_error("missing protocol");
@@ -41,27 +48,43 @@ Result<Via> parse_via(std::string_view element) {
     v.port = static_cast<uint16_t>(port);
     v.has_port = true;
   }
-  if (!scan_header_params(c, v.params)) return via_error("bad parameter");
-  c.skip_lws();
-  if (!c.done()) return via_error("unexpected text after parameters");
-  // Parameters whose values the transport and transaction layers rely on.
-  if (auto b = v.params.find("branch"); b && (!b->has_value || !chars::is_token(b->value)))
-    return via_error("bad branch");
-  if (auto r = v.params.find("received"); r && r->has_value) {
-    auto val = r->value;
-    bool ok = classify_host(val) == HostType::kIPv4 || classify_host(val) == HostType::kIPv6;
-    if (!ok && val.find(':') != std::string_view::npos) {
-      for (char ch : val) ok = (chars::is_hex(ch) || ch == ':' || ch == '.');
+  bool bad_branch = false, bad_received = false, bad_rport = false;
+  auto pick = [&](const Param& p) {
+    switch (p.name.size()) {
+      case 6:
+        if (chars::iequals(p.name, "branch")) {
+          bad_branch = !p.has_value || !chars::is_token(p.value);
+          v.branch_param = p.value;
+        }
+        break;
+      case 8:
+        if (chars::iequals(p.name, "received")) {
+          // via-received = IPv4address / IPv6address; brackets tolerated (RFC 5118 §4.5).
+          const auto t = classify_host(p.value);
+          bad_received = p.has_value && t != HostType::kIPv4 && t != HostType::kIPv6 &&
+                         !is_ipv6_address(p.value);
+          v.received_param = p.value;
+        }
+        break;
+      case 5:
+        if (chars::iequals(p.name, "maddr")) v.maddr_param = p.value;
+        if (chars::iequals(p.name, "rport")) {
+          v.rport_param = true;
+          bad_rport = p.has_value && (p.value.empty() || p.value.size() > 5 ||
+                                      !chars::is_digit_string(p.value));
+        }
+        break;
+      default:
+        break;
     }
-    if (!ok) return via_error("received is not an IP address");
-  }
-  if (auto r = v.params.find("rport"); r && r->has_value) {
-    auto d = r->value;
-    if (d.empty() || d.size() > 5) return via_error("bad rport");
-    for (char ch : d)
-      if (!chars::is_digit(ch)) return via_error("bad rport");
-  }
-  return v;
+  };
+  if (!scan_header_params(c, v.params, pick)) return via_error("bad parameter");
+  c.skip_lws();
+  if (!c.done() && c.peek() != ',') return via_error("unexpected text after parameters");
+  if (bad_branch) return via_error("bad branch");
+  if (bad_received) return via_error("received is not an IP address");
+  if (bad_rport) return via_error("bad rport");
+  return Status::Ok();
 }
 
 }  // namespace pinana::sip
