@@ -315,8 +315,10 @@ void HubServer::on_response(const sip::Message& response) {
   auto outcome = table_.on_response(response);
   const tx::TransactionId id = outcome.id;
   const bool deliver = outcome.actions.find(tx::ActionKind::kDeliverResponse) != nullptr;
-  execute(outcome);
+  // Report the final status before executing the outcome: over TCP (Timer K = 0) the same outcome
+  // terminates the transaction, and termination of an unreported NOTIFY counts as no response.
   if (deliver && response.status_code() >= 200) notify_outcome(id, response.status_code());
+  execute(outcome);
 }
 
 // ---- sending ----------------------------------------------------------------------------------
