@@ -64,6 +64,38 @@ std::string joined_accept(const presence::PackageRegistry& registry) {
   return out;
 }
 
+// The presence core's settings. `port` is the first listener's bound port, which the hub's
+// Contact and NOTIFY Via carry (a configured port 0 is only known after binding).
+presence::PresenceConfig presence_config(const HubConfig& config,
+                                         const presence::PackageRegistry& registry, uint16_t port) {
+  presence::PresenceConfig pc;
+  pc.domains = config.domains;
+  for (const auto& l : config.listen) {
+    if (std::find(pc.local_addresses.begin(), pc.local_addresses.end(), l.address) ==
+        pc.local_addresses.end())
+      pc.local_addresses.push_back(l.address);
+  }
+  const ListenSpec& first = config.listen.front();
+  const std::string host = first.address.find(':') != std::string::npos ? "[" + first.address + "]"
+                                                                        : first.address;
+  pc.contact_uri = "sip:hub@" + host + ":" + std::to_string(port);
+  pc.via_sent_by = host + ":" + std::to_string(port);
+  for (const auto* p : registry.packages()) {
+    presence::ExpiryOverride o;
+    o.min_s = config.min_expires;
+    o.max_s = config.max_expires;
+    if (auto it = config.package_expiry.find(p->name()); it != config.package_expiry.end()) {
+      if (it->second.min_s) o.min_s = it->second.min_s;
+      if (it->second.max_s) o.max_s = it->second.max_s;
+    }
+    pc.publication_expiry[std::string(p->name())] = o;
+    pc.subscription_expiry[std::string(p->name())] = o;
+  }
+  pc.max_subscriptions_per_source = config.max_subscriptions_per_source;
+  pc.retry_after_s = config.retry_after_s;
+  return pc;
+}
+
 }  // namespace
 
 HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config)
@@ -76,32 +108,8 @@ HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig 
   auto made = presence::packages::register_all(registry_);
   if (made.ok()) packages_ = std::move(made.value());
 
-  presence::PresenceConfig pc;
-  pc.domains = config_.domains;
-  for (const auto& l : config_.listen) {
-    if (std::find(pc.local_addresses.begin(), pc.local_addresses.end(), l.address) ==
-        pc.local_addresses.end())
-      pc.local_addresses.push_back(l.address);
-  }
-  const ListenSpec& first = config_.listen.front();
-  const std::string host = first.address.find(':') != std::string::npos ? "[" + first.address + "]"
-                                                                        : first.address;
-  pc.contact_uri = "sip:hub@" + host + ":" + std::to_string(first.port);
-  pc.via_sent_by = host + ":" + std::to_string(first.port);
-  for (const auto* p : registry_.packages()) {
-    presence::ExpiryOverride o;
-    o.min_s = config_.min_expires;
-    o.max_s = config_.max_expires;
-    if (auto it = config_.package_expiry.find(p->name()); it != config_.package_expiry.end()) {
-      if (it->second.min_s) o.min_s = it->second.min_s;
-      if (it->second.max_s) o.max_s = it->second.max_s;
-    }
-    pc.publication_expiry[std::string(p->name())] = o;
-    pc.subscription_expiry[std::string(p->name())] = o;
-  }
-  pc.max_subscriptions_per_source = config_.max_subscriptions_per_source;
-  pc.retry_after_s = config_.retry_after_s;
-  presence_ = std::make_unique<presence::PresenceService>(clock_, registry_, std::move(pc));
+  presence_ = std::make_unique<presence::PresenceService>(
+      clock_, registry_, presence_config(config_, registry_, config_.listen.front().port));
 
   if (!config_.users.empty()) {
     sip::auth::DigestServerOptions o;
@@ -148,6 +156,11 @@ Status HubServer::start() {
     } else {
       return Error{0, "TLS listeners are not supported yet"};
     }
+  }
+  if (bound_.front().port != config_.listen.front().port) {
+    // Port 0 was configured: rebuild the (still empty) presence core with the bound port.
+    presence_ = std::make_unique<presence::PresenceService>(
+        clock_, registry_, presence_config(config_, registry_, bound_.front().port));
   }
   return Status::Ok();
 }

@@ -11,6 +11,8 @@ For each transport, against its own hub (with --http for /metrics):
   2. alice publishes closed; bob gets that NOTIFY and answers 481 Subscription Does Not Exist.
      pinana_hub_watchers_dropped_total must rise by one and pinana_hub_subscriptions fall to 0.
   3. alice publishes open again; no NOTIFY may reach bob within 2 s, and the hub sends none.
+The hub listens on port 0, so the Contact of its 200 and the Via of its NOTIFY must name the port
+it bound (regression: they said ":0").
 """
 
 import os
@@ -54,10 +56,17 @@ def run(binary, transport, checks, workdir):
         r = bob.request("SUBSCRIBE", sub, headers=[("Event", "presence"), ("Expires", "600"),
                                                    ("Accept", PIDF)])
         checks.check("%s: SUBSCRIBE 200" % t, status_of(r) == 200, r)
+        # The hub listens on port 0; its Contact must name the port it bound, not 0.
+        want = "sip:hub@127.0.0.1:%d" % hub.udp_port
+        checks.check("%s: Contact names the bound port" % t,
+                     r is not None and want in (r.get("Contact") or ""), r and r.get("Contact"))
         n = bob.wait_request("NOTIFY", 5)
         checks.check("%s: first NOTIFY active with open" % t,
                      n is not None and "active" in n.get("Subscription-State", "")
                      and "<basic>open</basic>" in n.text(), n)
+        checks.check("%s: NOTIFY Via names the bound port" % t,
+                     n is not None and ("127.0.0.1:%d;" % hub.udp_port) in (n.get("Via") or ""),
+                     n and n.get("Via"))
         if n:
             bob.reply(n, 200)
         m = hub.metrics()
