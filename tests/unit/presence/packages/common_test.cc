@@ -83,8 +83,11 @@ TEST(XmlTree, RejectsWhatItMust) {
       {"<a xmlns='urn:a'>\xc0\x80</a>", "bad characters"},
       {"<a xmlns='urn:a'>\xed\xa0\x80</a>", "bad characters"},
       {"<a xmlns='urn:a'>&#1;</a>", "bad characters"},
+      {"<a xmlns='urn:a' x='\xff'/>", "bad characters"},
+      {"<a xmlns='urn:\xff'/>", "bad characters"},
       {"<a:b:c xmlns:a='urn:a'/>", "bad element name"},
       {"<!-- only a comment -->", "no root"},
+      {std::string("<a xmlns='urn:a'/>\0<junk", 24), "NUL byte"},
   };
   for (const auto& [body, reason] : cases) {
     auto t = parse_xml_tree(body);

@@ -95,6 +95,7 @@ class TreeBuilder {
     for (const pugi::xml_attribute& a : node.attributes()) {
       const std::string_view name = a.name();
       const std::string_view value = a.value();
+      if (!is_xml_text(name) || !is_xml_text(value)) return fail("bad characters in XML");
       if (name == "xmlns") {
         scope_.push_back({"", std::string(value)});
       } else if (name.starts_with("xmlns:")) {
@@ -137,7 +138,6 @@ class TreeBuilder {
       attr.local = al;
       attr.prefix = ap;
       attr.value = a.value();
-      if (!is_xml_text(name) || !is_xml_text(attr.value)) return fail("bad characters in XML");
       for (const XmlAttribute& seen : out.attributes)
         if (seen.ns == attr.ns && seen.local == attr.local) return fail("duplicate attribute");
       out.attributes.push_back(std::move(attr));
@@ -214,6 +214,8 @@ bool looks_like_uri(std::string_view s) {
 }
 
 Result<XmlElement> parse_xml_tree(std::string_view body) {
+  // XML has no NUL character, and pugixml would stop reading at one, accepting what came before.
+  if (body.find('\0') != std::string_view::npos) return Error{400, "NUL byte in XML"};
   pugi::xml_document doc;
   // parse_doctype keeps a DOCTYPE as a node, and parse_fragment text outside the root (which
   // pugixml otherwise drops silently), so that both can be refused below.
