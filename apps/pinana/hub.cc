@@ -62,7 +62,8 @@ int run_hub(const HubFlags& flags) {
   }
   std::unique_ptr<hub::MetricsHttpServer> http;
   if (!config.http.empty()) {
-    auto h = hub::MetricsHttpServer::start(io, config.http, [&server] { return server.metrics_text(); });
+    auto h =
+        hub::MetricsHttpServer::start(io, config.http, [&server] { return server.metrics_text(); });
     if (!h.ok()) {
       std::cerr << "pinana hub: --http " << config.http << ": " << h.error().reason << "\n";
       return 1;
@@ -91,11 +92,13 @@ int run_hub(const HubFlags& flags) {
 
 void add_hub(CLI::App& app, int& rc) {
   auto flags = std::make_shared<HubFlags>();
-  auto* cmd = app.add_subcommand("hub", "Run the presence server (SIP PUBLISH / SUBSCRIBE / NOTIFY)");
+  auto* cmd =
+      app.add_subcommand("hub", "Run the presence server (SIP PUBLISH / SUBSCRIBE / NOTIFY)");
   cmd->add_option("--listen", flags->listen,
                   "udp:ADDR:PORT or tcp:ADDR:PORT, repeatable; IPv6 in brackets "
                   "(default udp and tcp on 127.0.0.1:5060)");
-  cmd->add_option("--domain", flags->domains, "a domain whose presentities the hub serves (repeatable)");
+  cmd->add_option("--domain", flags->domains,
+                  "a domain whose presentities the hub serves (repeatable)");
   cmd->add_option("--min-expires", flags->min_expires, "shortest Expires accepted (default 5 s)");
   cmd->add_option("--max-expires", flags->max_expires, "longest Expires granted (default 3600 s)");
   cmd->add_option("--http", flags->http, "ADDR:PORT for /metrics and /health");

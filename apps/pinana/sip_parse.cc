@@ -102,7 +102,8 @@ json parsed_value(const HeaderField& h) {
       [[fallthrough]];
     case HeaderId::kRoute:
     case HeaderId::kRecordRoute:
-      return list_json(h.value, [](std::string_view e) { return name_addr_json(parse_name_addr(e).value()); });
+      return list_json(
+          h.value, [](std::string_view e) { return name_addr_json(parse_name_addr(e).value()); });
     case HeaderId::kCSeq: {
       CSeq c = parse_cseq(h.value).value();
       return {{"sequence", c.sequence}, {"method", text(c.method)}};
@@ -194,7 +195,8 @@ int run_parse(const std::string& path) {
 }  // namespace
 
 void add_sip_parse(CLI::App& parent, int& rc) {
-  auto* cmd = parent.add_subcommand("parse", "Parse one SIP message and print its structure as JSON");
+  auto* cmd =
+      parent.add_subcommand("parse", "Parse one SIP message and print its structure as JSON");
   auto path = std::make_shared<std::string>("-");
   cmd->add_option("file", *path, "file holding the message, or - for standard input");
   cmd->callback([path, &rc] { rc = run_parse(*path); });

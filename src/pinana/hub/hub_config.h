@@ -46,13 +46,13 @@ struct HubConfig {
   uint32_t min_expires = 5;
   uint32_t max_expires = 3600;
   std::map<std::string, ExpiryBoundsConfig, std::less<>> package_expiry;  // per package name
-  std::string http;                   // "ADDR:PORT" for /metrics and /health; "" = off
+  std::string http;  // "ADDR:PORT" for /metrics and /health; "" = off
   std::string realm = "pinana";
-  std::vector<HubUser> users;         // empty: no authentication, loopback sources only
+  std::vector<HubUser> users;  // empty: no authentication, loopback sources only
   uint32_t max_subscriptions_per_source = 1000;
   uint32_t max_requests_per_second_per_source = 500;  // 0: unlimited
   uint32_t retry_after_s = 5;
-  std::string log_level = "info";     // error, warn, info, debug
+  std::string log_level = "info";  // error, warn, info, debug
 };
 
 }  // namespace pinana::hub

@@ -33,7 +33,8 @@ std::string HubMetrics::render(const presence::PresenceCounters& p) const {
   std::string out;
   family(out, "pinana_hub_requests_total", "counter", "SIP requests received, by method");
   for (const auto& [method, n] : requests_)
-    out += "pinana_hub_requests_total{method=\"" + label(method) + "\"} " + std::to_string(n) + "\n";
+    out +=
+        "pinana_hub_requests_total{method=\"" + label(method) + "\"} " + std::to_string(n) + "\n";
   family(out, "pinana_hub_responses_total", "counter", "SIP responses sent, by method and status");
   for (const auto& [key, n] : responses_)
     out += "pinana_hub_responses_total{method=\"" + label(key.first) + "\",status=\"" +
@@ -48,20 +49,26 @@ std::string HubMetrics::render(const presence::PresenceCounters& p) const {
   family(out, "pinana_hub_subscriptions", "gauge", "live subscriptions");
   sample(out, "pinana_hub_subscriptions", p.subscriptions);
   family(out, "pinana_hub_publish_total", "counter", "PUBLISH requests by outcome");
-  out += "pinana_hub_publish_total{outcome=\"accepted\"} " + std::to_string(p.publishes_accepted) + "\n";
-  out += "pinana_hub_publish_total{outcome=\"rejected\"} " + std::to_string(p.publishes_rejected) + "\n";
+  out += "pinana_hub_publish_total{outcome=\"accepted\"} " + std::to_string(p.publishes_accepted) +
+         "\n";
+  out += "pinana_hub_publish_total{outcome=\"rejected\"} " + std::to_string(p.publishes_rejected) +
+         "\n";
   family(out, "pinana_hub_subscribe_total", "counter", "SUBSCRIBE requests by outcome");
-  out += "pinana_hub_subscribe_total{outcome=\"accepted\"} " + std::to_string(p.subscribes_accepted) + "\n";
-  out += "pinana_hub_subscribe_total{outcome=\"rejected\"} " + std::to_string(p.subscribes_rejected) + "\n";
+  out += "pinana_hub_subscribe_total{outcome=\"accepted\"} " +
+         std::to_string(p.subscribes_accepted) + "\n";
+  out += "pinana_hub_subscribe_total{outcome=\"rejected\"} " +
+         std::to_string(p.subscribes_rejected) + "\n";
   family(out, "pinana_hub_notifies_sent_total", "counter", "NOTIFY requests sent");
   sample(out, "pinana_hub_notifies_sent_total", p.notifies_sent);
-  family(out, "pinana_hub_notifies_failed_total", "counter", "NOTIFYs answered non-2xx or unanswered");
+  family(out, "pinana_hub_notifies_failed_total", "counter",
+         "NOTIFYs answered non-2xx or unanswered");
   sample(out, "pinana_hub_notifies_failed_total", p.notifies_failed);
   family(out, "pinana_hub_notify_results_total", "counter", "NOTIFY outcomes by status (0: none)");
   for (const auto& [status, n] : notify_results_)
     out += "pinana_hub_notify_results_total{status=\"" + std::to_string(status) + "\"} " +
            std::to_string(n) + "\n";
-  family(out, "pinana_hub_watchers_dropped_total", "counter", "watchers removed after 481 or timeout");
+  family(out, "pinana_hub_watchers_dropped_total", "counter",
+         "watchers removed after 481 or timeout");
   sample(out, "pinana_hub_watchers_dropped_total", p.watchers_dropped);
   return out;
 }

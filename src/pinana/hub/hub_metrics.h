@@ -15,7 +15,9 @@ namespace pinana::hub {
 class HubMetrics {
  public:
   void request(std::string_view method) { ++requests_[std::string(method)]; }
-  void response(std::string_view method, int status) { ++responses_[{std::string(method), status}]; }
+  void response(std::string_view method, int status) {
+    ++responses_[{std::string(method), status}];
+  }
   void retransmission() { ++retransmissions_; }
   void transport_error() { ++transport_errors_; }
   void notify_result(int status) { ++notify_results_[status]; }

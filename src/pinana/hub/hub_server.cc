@@ -76,8 +76,8 @@ presence::PresenceConfig presence_config(const HubConfig& config,
       pc.local_addresses.push_back(l.address);
   }
   const ListenSpec& first = config.listen.front();
-  const std::string host = first.address.find(':') != std::string::npos ? "[" + first.address + "]"
-                                                                        : first.address;
+  const std::string host =
+      first.address.find(':') != std::string::npos ? "[" + first.address + "]" : first.address;
   pc.contact_uri = "sip:hub@" + host + ":" + std::to_string(port);
   pc.via_sent_by = host + ":" + std::to_string(port);
   for (const auto* p : registry.packages()) {
@@ -130,7 +130,8 @@ HubServer::~HubServer() {
 
 Status HubServer::start() {
   if (packages_.empty()) return Error{500, "event packages failed to register"};
-  if (!config_.users.empty() && !digest_) return Error{500, "digest authentication failed to start"};
+  if (!config_.users.empty() && !digest_)
+    return Error{500, "digest authentication failed to start"};
   bound_.clear();
   for (const auto& l : config_.listen) {
     boost::system::error_code ec;
@@ -147,9 +148,9 @@ Status HubServer::start() {
       udp_.push_back(std::move(u));
     } else if (l.transport == tp::TransportKind::kTcp) {
       if (!tcp_) tcp_ = std::make_unique<tp::TcpTransport>(io_, *this);
-      const size_t index = static_cast<size_t>(
-          std::count_if(config_.listen.begin(), config_.listen.begin() + (&l - config_.listen.data()),
-                        [](const ListenSpec& s) { return s.transport == tp::TransportKind::kTcp; }));
+      const size_t index = static_cast<size_t>(std::count_if(
+          config_.listen.begin(), config_.listen.begin() + (&l - config_.listen.data()),
+          [](const ListenSpec& s) { return s.transport == tp::TransportKind::kTcp; }));
       if (auto s = tcp_->listen(ep); !s)
         return Error{0, "tcp:" + ep.to_string() + ": " + s.error().reason};
       bound_.push_back(tcp_->listen_endpoint(index));
@@ -175,7 +176,9 @@ void HubServer::on_message(tp::IncomingMessage in) {
   }
 }
 
-void HubServer::on_transport_error(const tp::TransportError&) { metrics_.transport_error(); }
+void HubServer::on_transport_error(const tp::TransportError&) {
+  metrics_.transport_error();
+}
 
 void HubServer::on_request(tp::IncomingMessage& in) {
   const sip::Message& req = in.message;
@@ -274,8 +277,9 @@ void HubServer::handle_presence(TxnId id, const sip::Message& req, const tp::Inc
   std::string user;
   if (!authorize(id, req, in, user)) return;
   presence::RequestContext ctx{to_flow(in), std::move(user)};
-  presence::Actions actions = req.method_id() == Method::kPublish ? presence_->on_publish(req, ctx)
-                                                                   : presence_->on_subscribe(req, ctx);
+  presence::Actions actions = req.method_id() == Method::kPublish
+                                  ? presence_->on_publish(req, ctx)
+                                  : presence_->on_subscribe(req, ctx);
   if (!actions.response.empty()) {
     metrics_.response(req.method(), status_of(actions.response));
     respond_text(id, std::move(actions.response));
@@ -308,8 +312,9 @@ bool HubServer::authorize(TxnId id, const sip::Message& req, const tp::IncomingM
   const bool publish = req.method_id() == Method::kPublish;
   const std::string_view package = req.event() ? req.event()->type : std::string_view();
   if (u == nullptr || !permits(publish ? u->publish : u->subscribe, req.request_uri(), package)) {
-    respond(id, req, 403, publish ? "Forbidden (not allowed to publish this)"
-                                  : "Forbidden (not allowed to watch this)");
+    respond(id, req, 403,
+            publish ? "Forbidden (not allowed to publish this)"
+                    : "Forbidden (not allowed to watch this)");
     return false;
   }
   user = auth.username;
@@ -362,7 +367,8 @@ void HubServer::run_presence(presence::Actions actions) {
 void HubServer::send_notify(presence::OutgoingNotify n) {
   tp::Destination to = to_destination(n.destination);
   auto msg = sip::Message::from_bytes(n.request, sip::Framing::kStream);
-  if (!msg.ok()) {  // the core built it; a failure here is a bug, but never leave the watcher hanging
+  if (!msg.ok()) {  // the core built it; a failure here is a bug, but never leave the watcher
+                    // hanging
     run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
     return;
   }
@@ -500,8 +506,12 @@ void HubServer::shutdown(Duration grace, std::function<void()> done) {
   });
 }
 
-std::string HubServer::metrics_text() const { return metrics_.render(presence_->counters()); }
+std::string HubServer::metrics_text() const {
+  return metrics_.render(presence_->counters());
+}
 
-std::string HubServer::to_tag() { return tag_prefix_ + std::to_string(++tag_counter_); }
+std::string HubServer::to_tag() {
+  return tag_prefix_ + std::to_string(++tag_counter_);
+}
 
 }  // namespace pinana::hub

@@ -69,8 +69,9 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   using TxnId = sip::transaction::TransactionId;
 
   // CredentialSource.
-  std::optional<sip::auth::DigestSecret> lookup(std::string_view username, std::string_view realm,
-                                                sip::auth::DigestAlgorithm algorithm) const override;
+  std::optional<sip::auth::DigestSecret> lookup(
+      std::string_view username, std::string_view realm,
+      sip::auth::DigestAlgorithm algorithm) const override;
 
   void on_request(sip::transport::IncomingMessage& in);
   void on_response(const sip::Message& response);

@@ -35,14 +35,14 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
   w.header("Via", via);
   w.header("Max-Forwards", uint64_t{70});
   for (size_t i = strict ? 1 : 0; i < d.route_set.size(); ++i) w.header("Route", d.route_set[i]);
-  if (strict) w.header("Route", "<" + d.remote_target + ">");
+  if (strict) w.header("Route", std::string("<").append(d.remote_target).append(">"));
   w.header("From", d.local_party);
   w.header("To", d.remote_party);
   w.header("Call-ID", d.id.call_id);
   std::string cseq = std::to_string(p.cseq);
   cseq.append(" NOTIFY");
   w.header("CSeq", cseq);
-  w.header("Contact", "<" + std::string(p.contact_uri) + ">");
+  w.header("Contact", std::string("<").append(p.contact_uri).append(">"));
   w.header("Event", event_header_value(s.key()));
   w.header("Subscription-State", p.subscription_state);
   if (p.body != nullptr && !p.body->content_type.empty())

@@ -13,13 +13,13 @@ enum : uint16_t {
   kAlpha = 1 << 0,
   kDigit = 1 << 1,
   kHex = 1 << 2,
-  kToken = 1 << 3,       // token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
-  kUnreserved = 1 << 4,  // alphanum / mark
-  kUserUnres = 1 << 5,   // user-unreserved: & = + $ , ; ? /
-  kParamUnres = 1 << 6,  // param-unreserved: [ ] / : & + $
-  kHnvUnres = 1 << 7,    // hnv-unreserved: [ ] / ? : + $
-  kPasswdExtra = 1 << 8, // password: & = + $ ,
-  kWord = 1 << 9,        // word: token chars plus ( ) < > : \ " / [ ] ? { }
+  kToken = 1 << 3,  // token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+  kUnreserved = 1 << 4,   // alphanum / mark
+  kUserUnres = 1 << 5,    // user-unreserved: & = + $ , ; ? /
+  kParamUnres = 1 << 6,   // param-unreserved: [ ] / : & + $
+  kHnvUnres = 1 << 7,     // hnv-unreserved: [ ] / ? : + $
+  kPasswdExtra = 1 << 8,  // password: & = + $ ,
+  kWord = 1 << 9,         // word: token chars plus ( ) < > : \ " / [ ] ? { }
   kWsp = 1 << 10,
   kUric = 1 << 11,       // RFC 2396 uric: reserved / unreserved (escaped handled apart)
   kHostExtra = 1 << 12,  // ':' '[' ']': what a host adds to token characters in gen-value
@@ -49,12 +49,24 @@ constexpr std::array<uint16_t, 256> make_table() {
 
 inline constexpr std::array<uint16_t, 256> kTable = make_table();
 
-constexpr bool is(char c, uint16_t f) { return (kTable[static_cast<unsigned char>(c)] & f) != 0; }
-constexpr bool is_alpha(char c) { return is(c, kAlpha); }
-constexpr bool is_digit(char c) { return is(c, kDigit); }
-constexpr bool is_hex(char c) { return is(c, kHex); }
-constexpr bool is_token(char c) { return is(c, kToken); }
-constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+constexpr bool is(char c, uint16_t f) {
+  return (kTable[static_cast<unsigned char>(c)] & f) != 0;
+}
+constexpr bool is_alpha(char c) {
+  return is(c, kAlpha);
+}
+constexpr bool is_digit(char c) {
+  return is(c, kDigit);
+}
+constexpr bool is_hex(char c) {
+  return is(c, kHex);
+}
+constexpr bool is_token(char c) {
+  return is(c, kToken);
+}
+constexpr bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
 
 constexpr bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -69,7 +81,9 @@ constexpr bool is_digit_string(std::string_view s) {
   return !s.empty();
 }
 
-constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+constexpr char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -60,8 +60,12 @@ constexpr std::array<Names, static_cast<size_t>(HeaderId::kCount)> kNames = {{
 
 }  // namespace
 
-std::string_view canonical_name(HeaderId id) { return kNames[static_cast<size_t>(id)].name; }
-std::string_view compact_name(HeaderId id) { return kNames[static_cast<size_t>(id)].compact; }
+std::string_view canonical_name(HeaderId id) {
+  return kNames[static_cast<size_t>(id)].name;
+}
+std::string_view compact_name(HeaderId id) {
+  return kNames[static_cast<size_t>(id)].compact;
+}
 
 namespace {
 
@@ -98,7 +102,8 @@ HeaderId lookup_header(std::string_view name) {
   for (uint8_t id : kBuckets[bucket_of(name.size(), name[0])]) {
     if (id == 0) break;
     const auto& n = kNames[id];
-    if (chars::iequals_token(name.size() == 1 ? n.compact : n.name, name)) return static_cast<HeaderId>(id);
+    if (chars::iequals_token(name.size() == 1 ? n.compact : n.name, name))
+      return static_cast<HeaderId>(id);
   }
   return HeaderId::kUnknown;
 }

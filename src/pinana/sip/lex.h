@@ -27,7 +27,8 @@ class Cursor {
 
   // Skips SP, HTAB and line folds (CRLF followed by SP/HTAB). Returns true if anything was skipped.
   bool skip_lws() {
-    if (pos_ >= s_.size() || (s_[pos_] != ' ' && s_[pos_] != '\t' && s_[pos_] != '\r')) return false;
+    if (pos_ >= s_.size() || (s_[pos_] != ' ' && s_[pos_] != '\t' && s_[pos_] != '\r'))
+      return false;
     const size_t start = pos_;
     while (pos_ < s_.size()) {
       char c = s_[pos_];

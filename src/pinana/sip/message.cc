@@ -40,7 +40,9 @@ bool valid_version(std::string_view v) {
   return true;
 }
 
-bool is_sip2(std::string_view v) { return chars::iequals(v, "SIP/2.0"); }
+bool is_sip2(std::string_view v) {
+  return chars::iequals(v, "SIP/2.0");
+}
 
 std::string field_reason(const HeaderField& h, const Error& e) {
   std::string r(e.reason);
@@ -74,7 +76,8 @@ Status MessageParser::parse_start_line(std::string_view line) {
     m_.version_ = line.substr(0, sp);
     if (sp == std::string_view::npos || !valid_version(m_.version_))
       return fail(400, "bad status line");
-    if (!is_sip2(m_.version_)) return fail(505, "unsupported SIP version " + std::string(m_.version_));
+    if (!is_sip2(m_.version_))
+      return fail(505, "unsupported SIP version " + std::string(m_.version_));
     auto rest = line.substr(sp + 1);
     size_t n = 0;
     while (n < rest.size() && chars::is_digit(rest[n])) ++n;
@@ -86,7 +89,8 @@ Status MessageParser::parse_start_line(std::string_view line) {
       m_.reason_ = rest.substr(4);
     }
     for (char c : m_.reason_)
-      if (c == '\r' || c == '\n' || c == '\0') return fail(400, "control character in reason phrase");
+      if (c == '\r' || c == '\n' || c == '\0')
+        return fail(400, "control character in reason phrase");
     return Status::Ok();
   }
   // Request-Line = Method SP Request-URI SP SIP-Version; exactly one SP between the three.
@@ -101,8 +105,10 @@ Status MessageParser::parse_start_line(std::string_view line) {
   m_.version_ = line.substr(sp2 + 1);
   auto uri_text = line.substr(sp1 + 1, sp2 - sp1 - 1);
   if (m_.version_.empty()) return fail(400, "space after the SIP version");
-  if (!valid_version(m_.version_)) return fail(400, "bad SIP version \"" + std::string(m_.version_) + "\"");
-  if (!is_sip2(m_.version_)) return fail(505, "unsupported SIP version " + std::string(m_.version_));
+  if (!valid_version(m_.version_))
+    return fail(400, "bad SIP version \"" + std::string(m_.version_) + "\"");
+  if (!is_sip2(m_.version_))
+    return fail(505, "unsupported SIP version " + std::string(m_.version_));
   if (uri_text.empty() || uri_text.find_first_of(" \t") != std::string_view::npos)
     return fail(400, "Request-URI is empty or contains whitespace");
   auto uri = parse_uri(uri_text);
@@ -158,7 +164,9 @@ Status MessageParser::parse_headers(size_t pos, size_t& body_start) {
 
 // Checks the syntax of every header field pinana knows and keeps the typed hot values.
 Status MessageParser::check_field(HeaderField& h) {
-  auto bad = [&](std::string why) { return fail(400, "bad " + std::string(canonical_name(h.id)) + ": " + why); };
+  auto bad = [&](std::string why) {
+    return fail(400, "bad " + std::string(canonical_name(h.id)) + ": " + why);
+  };
   auto from_error = [&](const Error& e) { return fail(400, field_reason(h, e)); };
   switch (h.id) {
     case HeaderId::kVia: {
@@ -252,10 +260,11 @@ Status MessageParser::check_field(HeaderField& h) {
     }
     case HeaderId::kAccept: {
       bool ok = true;
-      if (!for_each_element(h.value, [&](std::string_view e) {
-            if (e.empty()) return true;  // "Accept:" with no value is legal
-            return ok = parse_media_type(e).ok();
-          }) ||
+      if (!for_each_element(h.value,
+                            [&](std::string_view e) {
+                              if (e.empty()) return true;  // "Accept:" with no value is legal
+                              return ok = parse_media_type(e).ok();
+                            }) ||
           !ok)
         return bad("bad media range");
       return Status::Ok();
@@ -270,7 +279,9 @@ Status MessageParser::check_field(HeaderField& h) {
       return Status::Ok();
     case HeaderId::kAllowEvents: {
       bool ok = true;
-      const bool split = for_each_element(h.value, [&](std::string_view e) { return ok = parse_event(e).ok() && e.find(';') == std::string_view::npos; });
+      const bool split = for_each_element(h.value, [&](std::string_view e) {
+        return ok = parse_event(e).ok() && e.find(';') == std::string_view::npos;
+      });
       if (!split || !ok) return bad("not a list of event types");
       return Status::Ok();
     }
@@ -296,8 +307,8 @@ Status MessageParser::frame_body(size_t body_start) {
   // Start line and CSeq must agree on the method (RFC 3261 §8.1.1.5; torture mismatch01/02).
   if (m_.is_request_ && m_.has_cseq_ && m_.cseq_.method != m_.method_text_) {
     return fail(m_.method_ == Method::kUnknown ? 501 : 400,
-                "CSeq method " + std::string(m_.cseq_.method) + " does not match the request method " +
-                    std::string(m_.method_text_));
+                "CSeq method " + std::string(m_.cseq_.method) +
+                    " does not match the request method " + std::string(m_.method_text_));
   }
   return Status::Ok();
 }
@@ -357,8 +368,8 @@ const HeaderField* Message::find(std::string_view name) const {
 }
 
 size_t Message::count(HeaderId id) const {
-  return static_cast<size_t>(
-      std::count_if(headers_.begin(), headers_.end(), [id](const HeaderField& h) { return h.id == id; }));
+  return static_cast<size_t>(std::count_if(headers_.begin(), headers_.end(),
+                                           [id](const HeaderField& h) { return h.id == id; }));
 }
 
 std::string_view Message::own(std::string value) {
@@ -379,7 +390,9 @@ void Message::add_header(std::string_view name, std::string value) {
   headers_.push_back(h);
 }
 
-void Message::remove_header(size_t index) { headers_.erase(headers_.begin() + static_cast<long>(index)); }
+void Message::remove_header(size_t index) {
+  headers_.erase(headers_.begin() + static_cast<long>(index));
+}
 
 void Message::serialize_to(std::string& out) const {
   // Bytes before the start line (keep-alive CRLFs) are not part of the message.

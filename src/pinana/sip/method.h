@@ -27,11 +27,20 @@ enum class Method : uint8_t {
 
 constexpr Method method_from_name(std::string_view m) {
   constexpr std::pair<std::string_view, Method> kMethods[] = {
-      {"ACK", Method::kAck},         {"BYE", Method::kBye},         {"CANCEL", Method::kCancel},
-      {"INFO", Method::kInfo},       {"INVITE", Method::kInvite},   {"MESSAGE", Method::kMessage},
-      {"NOTIFY", Method::kNotify},   {"OPTIONS", Method::kOptions}, {"PRACK", Method::kPrack},
-      {"PUBLISH", Method::kPublish}, {"REFER", Method::kRefer},     {"REGISTER", Method::kRegister},
-      {"SUBSCRIBE", Method::kSubscribe}, {"UPDATE", Method::kUpdate},
+      {"ACK", Method::kAck},
+      {"BYE", Method::kBye},
+      {"CANCEL", Method::kCancel},
+      {"INFO", Method::kInfo},
+      {"INVITE", Method::kInvite},
+      {"MESSAGE", Method::kMessage},
+      {"NOTIFY", Method::kNotify},
+      {"OPTIONS", Method::kOptions},
+      {"PRACK", Method::kPrack},
+      {"PUBLISH", Method::kPublish},
+      {"REFER", Method::kRefer},
+      {"REGISTER", Method::kRegister},
+      {"SUBSCRIBE", Method::kSubscribe},
+      {"UPDATE", Method::kUpdate},
   };
   for (const auto& [name, id] : kMethods)
     if (name == m) return id;

@@ -54,7 +54,8 @@ Status parse_name_addr_into(std::string_view element, NameAddr& na) {
     na.angle_brackets = true;
     c.set_pos(close + 1);
   } else {
-    // addr-spec: a SIP URI ends at the first ";" after its host part; other schemes at the first ";".
+    // addr-spec: a SIP URI ends at the first ";" after its host part; other schemes at the first
+    // ";".
     auto rest = c.rest();
     size_t host_from = rest.find(':');
     if (host_from == std::string_view::npos) return na_error("no URI", element);

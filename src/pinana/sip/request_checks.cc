@@ -7,9 +7,9 @@ namespace pinana::sip {
 std::optional<Rejection> check_request(const Message& m, const UasPolicy& policy) {
   // §8.1.1: To, From, CSeq, Call-ID, Max-Forwards and Via are mandatory; each of the first five
   // appears once (torture insuf, multi01).
-  static constexpr std::array<HeaderId, 6> kMandatory = {HeaderId::kVia,    HeaderId::kTo,
-                                                         HeaderId::kFrom,   HeaderId::kCallId,
-                                                         HeaderId::kCSeq,   HeaderId::kMaxForwards};
+  static constexpr std::array<HeaderId, 6> kMandatory = {HeaderId::kVia,  HeaderId::kTo,
+                                                         HeaderId::kFrom, HeaderId::kCallId,
+                                                         HeaderId::kCSeq, HeaderId::kMaxForwards};
   for (HeaderId id : kMandatory) {
     const size_t n = m.count(id);
     if (n == 0 && !(id == HeaderId::kMaxForwards && m.method_id() == Method::kAck))

@@ -25,7 +25,7 @@ struct Rejection {
 
 struct UasPolicy {
   std::span<const std::string_view> supported_options;  // option-tags we implement
-  bool accept_tel_uri = false;                           // tel: as a Request-URI
+  bool accept_tel_uri = false;                          // tel: as a Request-URI
 };
 
 // Returns the response to send instead of processing the request, or nullopt if it passes.

@@ -124,7 +124,8 @@ bool parse_port(std::string_view s, uint16_t& out) {
 bool valid_scheme(std::string_view s) {
   if (s.empty() || !chars::is_alpha(s[0])) return false;
   for (char c : s)
-    if (!chars::is_alpha(c) && !chars::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+    if (!chars::is_alpha(c) && !chars::is_digit(c) && c != '+' && c != '-' && c != '.')
+      return false;
   return true;
 }
 
@@ -196,8 +197,8 @@ Status parse_tel(Uri& u, std::string_view rest) {
   u.has_user = true;
   if (u.user.empty()) return uri_error("empty telephone number", u.text);
   for (char c : u.user) {
-    if (!chars::is_hex(c) && c != '+' && c != '*' && c != '#' && c != '-' && c != '.' &&
-        c != '(' && c != ')')
+    if (!chars::is_hex(c) && c != '+' && c != '*' && c != '#' && c != '-' && c != '.' && c != '(' &&
+        c != ')')
       return uri_error("bad character in telephone number", u.text);
   }
   Cursor c(rest.substr(u.user.size()));
@@ -209,7 +210,9 @@ Status parse_tel(Uri& u, std::string_view rest) {
 
 }  // namespace
 
-bool is_ipv6_address(std::string_view text) { return valid_ipv6(text); }
+bool is_ipv6_address(std::string_view text) {
+  return valid_ipv6(text);
+}
 
 HostType classify_host(std::string_view host) {
   if (host.empty()) return HostType::kNone;
@@ -259,7 +262,8 @@ std::string unescape(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && chars::is_hex(s[i + 1]) && chars::is_hex(s[i + 2])) {
-      out.push_back(static_cast<char>(chars::hex_value(s[i + 1]) * 16 + chars::hex_value(s[i + 2])));
+      out.push_back(
+          static_cast<char>(chars::hex_value(s[i + 1]) * 16 + chars::hex_value(s[i + 2])));
       i += 2;
     } else {
       out.push_back(s[i]);

@@ -23,15 +23,15 @@ struct Uri {
   std::string_view scheme_text;  // as written ("sip", "SIP", "isbn")
   std::string_view user;         // sip/sips: user part, escaped; tel: the subscriber number
   std::string_view password;
-  bool has_user = false;         // "@" present (an empty user is still a user part)
-  std::string_view host;         // IPv6 references keep their brackets
+  bool has_user = false;  // "@" present (an empty user is still a user part)
+  std::string_view host;  // IPv6 references keep their brackets
   HostType host_type = HostType::kNone;
   uint16_t port = 0;
   bool has_port = false;
-  Params params;                 // uri-parameters
-  std::string_view headers;      // after "?", escaped, without the "?"
-  std::string_view opaque;       // kOther: everything after "scheme:"
-  std::string_view text;         // the whole URI as written
+  Params params;             // uri-parameters
+  std::string_view headers;  // after "?", escaped, without the "?"
+  std::string_view opaque;   // kOther: everything after "scheme:"
+  std::string_view text;     // the whole URI as written
 
   bool is_sip() const { return scheme == UriScheme::kSip || scheme == UriScheme::kSips; }
   // The host without IPv6 brackets.

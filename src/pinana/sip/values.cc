@@ -11,7 +11,8 @@ Result<uint32_t> parse_number(std::string_view value, uint32_t max, bool saturat
     if (!chars::is_digit(c)) return Error{400, "not a number: \"" + std::string(value) + "\""};
     v = v * 10 + static_cast<uint64_t>(c - '0');
     if (v > max) {
-      if (!saturate) return Error{400, "number too large: \"" + std::string(value.substr(0, 40)) + "\""};
+      if (!saturate)
+        return Error{400, "number too large: \"" + std::string(value.substr(0, 40)) + "\""};
       v = max;  // keep reading to check the syntax; stays clamped
     }
   }

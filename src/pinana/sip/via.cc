@@ -4,7 +4,9 @@
 namespace pinana::sip {
 namespace {
 
-Error via_error(std::string_view what) { return Error{400, "bad Via: " + std::string(what)}; }
+Error via_error(std::string_view what) {
+  return Error{400, "bad Via: " + std::string(what)};
+}
 
 }  // namespace
 
@@ -70,8 +72,8 @@ Status parse_via_at(Cursor& c, Via& v) {
         if (chars::iequals(p.name, "maddr")) v.maddr_param = p.value;
         if (chars::iequals(p.name, "rport")) {
           v.rport_param = true;
-          bad_rport = p.has_value && (p.value.empty() || p.value.size() > 5 ||
-                                      !chars::is_digit_string(p.value));
+          bad_rport = p.has_value &&
+                      (p.value.empty() || p.value.size() > 5 || !chars::is_digit_string(p.value));
         }
         break;
       default:

@@ -25,7 +25,8 @@ TEST(Elements, SplitsOutsideQuotesAndAngles) {
 }
 
 TEST(Via, ParsesParameters) {
-  auto v = parse_via("SIP/2.0/TCP [2001:db8::1]:5061;branch=z9hG4bKabc;rport;received=192.0.2.7;maddr=239.1.1.1");
+  auto v = parse_via(
+      "SIP/2.0/TCP [2001:db8::1]:5061;branch=z9hG4bKabc;rport;received=192.0.2.7;maddr=239.1.1.1");
   ASSERT_TRUE(v.ok()) << v.error().reason;
   EXPECT_EQ(v->protocol, "SIP");
   EXPECT_EQ(v->version, "2.0");
@@ -39,9 +40,10 @@ TEST(Via, ParsesParameters) {
 }
 
 TEST(Via, Rejects) {
-  for (const char* bad : {"SIP/2.0/UDP", "SIP/2.0 host", "SIP/2.0/UDP host;;", "SIP/2.0/UDP host:99999",
-                          "SIP/2.0/UDP host;branch", "SIP/2.0/UDP host;received=example.com",
-                          "SIP/2.0/UDP host;rport=x", "SIP/2.0/UDP host junk"}) {
+  for (const char* bad :
+       {"SIP/2.0/UDP", "SIP/2.0 host", "SIP/2.0/UDP host;;", "SIP/2.0/UDP host:99999",
+        "SIP/2.0/UDP host;branch", "SIP/2.0/UDP host;received=example.com",
+        "SIP/2.0/UDP host;rport=x", "SIP/2.0/UDP host junk"}) {
     EXPECT_FALSE(parse_via(bad).ok()) << bad;
   }
 }

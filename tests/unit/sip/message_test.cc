@@ -81,18 +81,21 @@ std::string with_header(const std::string& header) {
 }
 
 TEST(Message, RejectsBadKnownHeaders) {
-  for (const char* h : {"SIP-ETag: a b\r\n", "SIP-If-Match: \r\n", "Event: \r\n", "Expires: soon\r\n",
-                        "Subscription-State: ;x\r\n", "Accept: text\r\n", "Require: a,,b\r\n",
-                        "Content-Type: text\r\n", "Max-Forwards: 256\r\n", "Contact: <sip:a@b\r\n",
-                        "Allow-Events: presence;id=1\r\n", "Route: <sip:a@b> x\r\n", "NoColon\r\n",
-                        " leading: space\r\n", "Call-ID: a b\r\n"}) {
+  for (const char* h :
+       {"SIP-ETag: a b\r\n", "SIP-If-Match: \r\n", "Event: \r\n", "Expires: soon\r\n",
+        "Subscription-State: ;x\r\n", "Accept: text\r\n", "Require: a,,b\r\n",
+        "Content-Type: text\r\n", "Max-Forwards: 256\r\n", "Contact: <sip:a@b\r\n",
+        "Allow-Events: presence;id=1\r\n", "Route: <sip:a@b> x\r\n", "NoColon\r\n",
+        " leading: space\r\n", "Call-ID: a b\r\n"}) {
     auto r = Message::from_bytes(with_header(h), Framing::kDatagram);
     EXPECT_FALSE(r.ok()) << h;
     if (!r.ok()) {
       EXPECT_EQ(r.error().status, 400) << h;
     }
   }
-  EXPECT_TRUE(Message::from_bytes(with_header("Accept:\r\nSupported:\r\nContact: *\r\n"), Framing::kDatagram).ok());
+  EXPECT_TRUE(Message::from_bytes(with_header("Accept:\r\nSupported:\r\nContact: *\r\n"),
+                                  Framing::kDatagram)
+                  .ok());
 }
 
 TEST(Message, StreamNeedsContentLengthDatagramDoesNot) {
@@ -131,12 +134,14 @@ TEST(Message, EditsSerializeAsNameValue) {
   auto r = Message::from_bytes(kPublish, Framing::kStream);
   ASSERT_TRUE(r.ok());
   Message m = std::move(r.value());
-  m.set_value(0, "SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK776asdhds;rport=5062;received=192.0.2.9");
+  m.set_value(0,
+              "SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK776asdhds;rport=5062;received=192.0.2.9");
   m.add_header("SIP-ETag", "new1");
   const size_t require = static_cast<size_t>(m.find(HeaderId::kRequire) - m.headers().data());
   m.remove_header(require);
   std::string out = m.serialize();
-  EXPECT_EQ(out.find("v: SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK776asdhds;rport=5062;received=192.0.2.9\r\n"),
+  EXPECT_EQ(out.find("v: SIP/2.0/UDP "
+                     "192.0.2.1:5062;branch=z9hG4bK776asdhds;rport=5062;received=192.0.2.9\r\n"),
             out.find("\r\n") + 2);
   EXPECT_NE(out.find("SIP-ETag: new1\r\n"), std::string::npos);
   auto again = Message::from_bytes(out, Framing::kDatagram);

@@ -41,7 +41,8 @@ class Torture : public ::testing::Test {
     return msg_;
   }
 
-  const Error& rejected(const std::string& set, const std::string& name, const std::string& append = "") {
+  const Error& rejected(const std::string& set, const std::string& name,
+                        const std::string& append = "") {
     parse(set, name, append);
     EXPECT_TRUE(outcome_ == "invalid-must-reject" || outcome_ == "invalid-reject-or-tolerate" ||
                 outcome_ == "unreferenced")
@@ -223,7 +224,9 @@ TEST_F(Torture, noreason) {
 
 // ---- RFC 4475 §3.1.2: invalid messages -----------------------------------------------------
 
-TEST_F(Torture, badinv01) { EXPECT_EQ(rejected("rfc4475", "badinv01").status, 400); }
+TEST_F(Torture, badinv01) {
+  EXPECT_EQ(rejected("rfc4475", "badinv01").status, 400);
+}
 
 TEST_F(Torture, clerr) {
   const Error& e = rejected("rfc4475", "clerr");
@@ -243,7 +246,9 @@ TEST_F(Torture, scalar02) {
   EXPECT_NE(e.reason.find("CSeq"), std::string::npos);
 }
 
-TEST_F(Torture, scalarlg) { EXPECT_EQ(rejected("rfc4475", "scalarlg").status, 0); }  // drop
+TEST_F(Torture, scalarlg) {
+  EXPECT_EQ(rejected("rfc4475", "scalarlg").status, 0);
+}  // drop
 
 TEST_F(Torture, quotbal) {
   const Error& e = rejected("rfc4475", "quotbal");
@@ -257,9 +262,15 @@ TEST_F(Torture, ltgtruri) {
   EXPECT_NE(e.reason.find("Request-URI"), std::string::npos);
 }
 
-TEST_F(Torture, lwsruri) { EXPECT_EQ(rejected("rfc4475", "lwsruri").status, 400); }
-TEST_F(Torture, lwsstart) { EXPECT_EQ(rejected("rfc4475", "lwsstart").status, 400); }
-TEST_F(Torture, trws) { EXPECT_EQ(rejected("rfc4475", "trws").status, 400); }
+TEST_F(Torture, lwsruri) {
+  EXPECT_EQ(rejected("rfc4475", "lwsruri").status, 400);
+}
+TEST_F(Torture, lwsstart) {
+  EXPECT_EQ(rejected("rfc4475", "lwsstart").status, 400);
+}
+TEST_F(Torture, trws) {
+  EXPECT_EQ(rejected("rfc4475", "trws").status, 400);
+}
 
 TEST_F(Torture, escruri) {
   const Error& e = rejected("rfc4475", "escruri");
@@ -291,7 +302,9 @@ TEST_F(Torture, baddn) {
   EXPECT_NE(e.reason.find("From"), std::string::npos);
 }
 
-TEST_F(Torture, badvers) { EXPECT_EQ(rejected("rfc4475", "badvers").status, 505); }
+TEST_F(Torture, badvers) {
+  EXPECT_EQ(rejected("rfc4475", "badvers").status, 505);
+}
 
 TEST_F(Torture, mismatch01) {
   const Error& e = rejected("rfc4475", "mismatch01");
@@ -299,9 +312,13 @@ TEST_F(Torture, mismatch01) {
   EXPECT_NE(e.reason.find("CSeq"), std::string::npos);
 }
 
-TEST_F(Torture, mismatch02) { EXPECT_EQ(rejected("rfc4475", "mismatch02").status, 501); }
+TEST_F(Torture, mismatch02) {
+  EXPECT_EQ(rejected("rfc4475", "mismatch02").status, 501);
+}
 
-TEST_F(Torture, bigcode) { EXPECT_EQ(rejected("rfc4475", "bigcode").status, 0); }  // drop
+TEST_F(Torture, bigcode) {
+  EXPECT_EQ(rejected("rfc4475", "bigcode").status, 0);
+}  // drop
 
 // ---- RFC 4475 §3.2–3.4: transaction layer, application layer, backward compatibility -------
 

@@ -7,7 +7,8 @@ namespace pinana::sip {
 namespace {
 
 TEST(Uri, SipWithEverything) {
-  auto u = parse_uri("sip:alice:secret@example.com:5070;transport=tcp;lr?Subject=hi&Priority=urgent");
+  auto u =
+      parse_uri("sip:alice:secret@example.com:5070;transport=tcp;lr?Subject=hi&Priority=urgent");
   ASSERT_TRUE(u.ok()) << u.error().reason;
   EXPECT_EQ(u->scheme, UriScheme::kSip);
   EXPECT_EQ(u->user, "alice");
@@ -37,10 +38,25 @@ TEST(Uri, HostTypes) {
 }
 
 TEST(Uri, RejectsBadHostsAndPorts) {
-  for (const char* bad : {"sip:", "sip:@host", "sip:host:", "sip:host:65536", "sip:host:5x",
-                          "sip:[::1", "sip:[1:2:3:4:5:6:7:8:9]", "sip:[::1::2]", "sip:-host",
-                          "sip:host-", "sip:1.2.3", "sip:300.1.1.1", "sip:a b@host", "sip:host;=x",
-                          "sip:host?", "sip:host?a", "sip:us%4@host", "nocolon", "1sip:x",
+  for (const char* bad : {"sip:",
+                          "sip:@host",
+                          "sip:host:",
+                          "sip:host:65536",
+                          "sip:host:5x",
+                          "sip:[::1",
+                          "sip:[1:2:3:4:5:6:7:8:9]",
+                          "sip:[::1::2]",
+                          "sip:-host",
+                          "sip:host-",
+                          "sip:1.2.3",
+                          "sip:300.1.1.1",
+                          "sip:a b@host",
+                          "sip:host;=x",
+                          "sip:host?",
+                          "sip:host?a",
+                          "sip:us%4@host",
+                          "nocolon",
+                          "1sip:x",
                           "sip:2001:db8::10"}) {
     auto u = parse_uri(bad);
     EXPECT_FALSE(u.ok()) << bad;
@@ -72,7 +88,7 @@ TEST(Uri, OtherSchemesAreOpaque) {
 TEST(Uri, Unescape) {
   EXPECT_EQ(unescape("a%20b%2Fc"), "a b/c");
   EXPECT_EQ(unescape("%00"), std::string("\0", 1));
-  EXPECT_EQ(unescape("100%"), "100%");   // not an escape: copied
+  EXPECT_EQ(unescape("100%"), "100%");  // not an escape: copied
   EXPECT_EQ(unescape("%zz"), "%zz");
 }
 

@@ -158,14 +158,15 @@ std::string stamp_via_element(std::string_view element, const Via& via, const En
     if (received->has_value) {
       edits.push_back({offset(received->value), received->value.size(), address});
     } else {
-      edits.push_back({offset(received->name) + received->name.size(), 0, "=" + address});
+      edits.push_back(
+          {offset(received->name) + received->name.size(), 0, std::string("=").append(address)});
     }
   } else {
-    edits.push_back({element.size(), 0, ";received=" + address});
+    edits.push_back({element.size(), 0, std::string(";received=").append(address)});
   }
   if (fill_rport) {
-    edits.push_back(
-        {offset(rport->name) + rport->name.size(), 0, "=" + std::to_string(source.port)});
+    edits.push_back({offset(rport->name) + rport->name.size(), 0,
+                     std::string("=").append(std::to_string(source.port))});
   }
   std::stable_sort(edits.begin(), edits.end(),
                    [](const Edit& a, const Edit& b) { return a.at > b.at; });

@@ -23,13 +23,14 @@ Endpoint Endpoint::normalized(const boost::asio::ip::address& address, uint16_t 
 }
 
 std::string Endpoint::to_string() const {
+  // Built with append: gcc 12 warns falsely (-Wrestrict, bug 105329) on "lit" + std::string.
   std::string out;
   if (address.is_v6()) {
-    out = "[" + address.to_string() + "]";
+    out.append("[").append(address.to_string()).append("]");
   } else {
     out = address.to_string();
   }
-  out += ":" + std::to_string(port);
+  out.append(":").append(std::to_string(port));
   return out;
 }
 
@@ -37,8 +38,12 @@ std::string Destination::to_string() const {
   std::string out(transport::to_string(transport));
   out += ' ';
   const bool v6 = host.find(':') != std::string::npos;
-  out += v6 ? "[" + host + "]" : host;
-  out += ":" + std::to_string(port);
+  if (v6) {
+    out.append("[").append(host).append("]");
+  } else {
+    out.append(host);
+  }
+  out.append(":").append(std::to_string(port));
   if (connection) out += " (connection " + std::to_string(connection->value) + ")";
   return out;
 }
