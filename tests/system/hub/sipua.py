@@ -339,6 +339,16 @@ def pidf(entity, basic, tuple_id="t1", note=None):
 # ---- hub process -----------------------------------------------------------------------------
 
 
+def die_with_parent():
+    """In a child before exec: SIGKILL it when the driver dies (PR_SET_PDEATHSIG), so no hub or
+    peer outlives a driver killed by ctest's timeout."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except Exception:  # not Linux, or no libc: the driver's own cleanup still runs
+        pass
+
+
 class Hub:
     """`pinana hub` on ephemeral ports of 127.0.0.1, started and stopped by the test."""
 
@@ -361,7 +371,7 @@ class Hub:
         args += self.extra
         self.err = open(self.err_path, "w")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=self.err)
+                                     stderr=self.err, preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.stderr()
@@ -441,6 +451,20 @@ class Checks:
         else:
             self.failed += 1
             print("FAIL %s%s" % (name, (": " + str(detail)) if detail else ""), flush=True)
+        return bool(ok)
+
+    def known_deviation(self, name, ok, why, detail=""):
+        """A check the hub is known to fail (reported, not yet fixed): prints XFAIL and does not
+        count, unless PINANA_STRICT_DEVIATIONS=1. Once it passes (XPASS) it counts as a failure,
+        so the entry is removed and the check becomes an ordinary one."""
+        if os.environ.get("PINANA_STRICT_DEVIATIONS") == "1":
+            return self.check(name, ok, detail)
+        if ok:
+            self.failed += 1
+            print("XPASS %s: passes now; make it an ordinary check (%s)" % (name, why), flush=True)
+        else:
+            print("XFAIL %s: known deviation: %s%s" % (name, why, (": %s" % detail) if detail
+                                                       else ""), flush=True)
         return bool(ok)
 
     def finish(self):
