@@ -15,6 +15,7 @@ Everything here runs on the calling thread; a test owns its UAs and its Hub.
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -481,6 +482,65 @@ def hard_timeout(seconds):
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(seconds)
+
+
+NETNS_ENV = "PINANA_HUB_TEST_NETNS"
+
+
+def in_private_netns():
+    return os.environ.get(NETNS_ENV) == "1"
+
+
+def rerun_in_private_netns(required, timeout):
+    """Re-runs this driver (same argv) in a new network namespace that has only loopback
+    (`unshare -n`, root only): its ports cannot collide with anything else on the machine and no
+    packet can leave it. Returns the child's exit code, or None when the caller is already inside
+    or (`required` False) cannot get one, in which case it runs in place. When `required` and no
+    namespace can be had, returns 77 (the tests' "skipped" code) after saying why."""
+    if in_private_netns():
+        if subprocess.run(["ip", "link", "set", "lo", "up"]).returncode != 0:
+            print("cannot bring lo up in the private network namespace")
+            sys.exit(1)
+        return None
+    why = None
+    if os.geteuid() != 0:
+        why = "not root"
+    elif shutil.which("unshare") is None or shutil.which("ip") is None:
+        why = "unshare (util-linux) or ip (iproute2) missing"
+    elif subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        why = "unshare -n is not permitted here"
+    if why is not None:
+        if required:
+            print("SKIP: needs a private network namespace: %s" % why)
+            return 77
+        print("note: running in the shared network namespace (%s)" % why)
+        return None
+    env = dict(os.environ, **{NETNS_ENV: "1"})
+    cmd = ["unshare", "-n", "--", sys.executable, os.path.abspath(sys.argv[0])] + sys.argv[1:]
+    try:
+        return subprocess.run(cmd, env=env, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        print("FAIL: driver exceeded %d s" % timeout)
+        return 1
+
+
+def free_port():
+    """A port free on 127.0.0.1 for both UDP and TCP, and on 0.0.0.0 for UDP (sipp's control
+    socket binds there), at the time of asking."""
+    for _ in range(100):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("0.0.0.0", 0))
+        port = u.getsockname()[1]
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            t.bind((LOCAL, port))
+            return port
+        except OSError:
+            continue
+        finally:
+            t.close()
+            u.close()
+    raise RuntimeError("no free port")
 
 
 def status_of(msg):

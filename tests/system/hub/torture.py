@@ -28,18 +28,15 @@ Expectations, from MANIFEST.tsv's expected_outcome column:
 import os
 import re
 import select
-import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sipua import UA, Call, Checks, Hub, hard_timeout, parse, status_of  # noqa: E402
+from sipua import (UA, Call, Checks, Hub, hard_timeout, parse,  # noqa: E402
+                   rerun_in_private_netns, status_of)
 
-SKIP = 77
-NETNS_ENV = "PINANA_HUB_TORTURE_NETNS"
 RESPONSES = {"bcast", "unreason", "noreason", "scalarlg", "bigcode"}
 TCP_CLOSE_AFTER_400 = {"ncl", "mcl01"}
 
@@ -272,9 +269,6 @@ def options_ok(hub, transport):
 
 def in_netns(binary, data_dir):
     hard_timeout(240)
-    if subprocess.run(["ip", "link", "set", "lo", "up"]).returncode != 0:
-        print("cannot bring lo up in the private network namespace")
-        return 1
     corpus = load_corpus(data_dir)
     checks = Checks()
     checks.check("corpus loaded (62 messages)", len(corpus) == 62, len(corpus))
@@ -331,23 +325,10 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
-    binary, data_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    if os.environ.get(NETNS_ENV) == "1":
-        return in_netns(binary, data_dir)
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
-        print("SKIP: needs root, unshare (util-linux) and ip (iproute2) for a private network "
-              "namespace")
-        return SKIP
-    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
-        print("SKIP: unshare -n is not permitted here")
-        return SKIP
-    env = dict(os.environ, **{NETNS_ENV: "1"})
-    try:
-        return subprocess.run(["unshare", "-n", "--", sys.executable, os.path.abspath(__file__),
-                               binary, data_dir], env=env, timeout=270).returncode
-    except subprocess.TimeoutExpired:
-        print("FAIL: torture driver exceeded 270 s")
-        return 1
+    rc = rerun_in_private_netns(required=True, timeout=270)
+    if rc is not None:
+        return rc
+    return in_netns(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
 
 
 if __name__ == "__main__":
