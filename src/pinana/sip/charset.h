@@ -103,6 +103,12 @@ inline bool iequals_token(std::string_view a, std::string_view b) {
     __builtin_memcpy(&y, b.data() + i, 8);
     if ((x | 0x2020202020202020ull) != (y | 0x2020202020202020ull)) return false;
   }
+  if (i < a.size() && a.size() >= 8) {  // the tail as one overlapping word
+    uint64_t x, y;
+    __builtin_memcpy(&x, a.data() + a.size() - 8, 8);
+    __builtin_memcpy(&y, b.data() + b.size() - 8, 8);
+    return (x | 0x2020202020202020ull) == (y | 0x2020202020202020ull);
+  }
   for (; i < a.size(); ++i)
     if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   return true;

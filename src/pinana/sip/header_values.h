@@ -113,6 +113,10 @@ bool is_call_id(std::string_view value);
 // Comma-separated list of tokens (Allow, Supported, Require, Allow-Events elements).
 bool is_token_list(std::string_view value, bool allow_empty);
 
+// Comma-separated list of event types (Allow-Events): tokens whose "."-separated parts are not
+// empty.
+bool is_event_type_list(std::string_view value);
+
 // ---------------------------------------------------------------------------------------------
 
 namespace detail {

@@ -106,18 +106,35 @@ bool is_call_id(std::string_view value) {
   return word_ok(value.substr(0, at)) && word_ok(value.substr(at + 1));
 }
 
-bool is_token_list(std::string_view value, bool allow_empty) {
-  // token *( COMMA token ) in one pass; COMMA = SWS "," SWS.
+namespace {
+
+// token *( COMMA token ) in one pass (COMMA = SWS "," SWS); each token must satisfy `ok`.
+template <typename Ok>
+bool token_list(std::string_view value, bool allow_empty, Ok&& ok) {
   Cursor c(value);
   c.skip_lws();
   if (c.done()) return allow_empty;
   for (;;) {
-    if (c.token().empty()) return false;
+    if (!ok(c.token())) return false;
     c.skip_lws();
     if (c.done()) return true;
     if (!c.consume(',')) return false;
     c.skip_lws();
   }
+}
+
+}  // namespace
+
+bool is_token_list(std::string_view value, bool allow_empty) {
+  return token_list(value, allow_empty, [](std::string_view t) { return !t.empty(); });
+}
+
+bool is_event_type_list(std::string_view value) {
+  // event-type = event-package *( "." event-template ): no empty part between dots.
+  return token_list(value, false, [](std::string_view t) {
+    return !t.empty() && t.front() != '.' && t.back() != '.' &&
+           t.find("..") == std::string_view::npos;
+  });
 }
 
 }  // namespace pinana::sip

@@ -131,3 +131,18 @@ TEST(Tokens, CallIdAndLists) {
 
 }  // namespace
 }  // namespace pinana::sip
+
+namespace pinana::sip {
+namespace {
+
+TEST(Tokens, EventTypeLists) {
+  EXPECT_TRUE(is_event_type_list("presence, dialog ,presence.winfo"));
+  EXPECT_FALSE(is_event_type_list("presence, .winfo"));
+  EXPECT_FALSE(is_event_type_list("presence. , dialog"));
+  EXPECT_FALSE(is_event_type_list("pres..ence"));
+  EXPECT_FALSE(is_event_type_list("presence;id=1"));
+  EXPECT_FALSE(is_event_type_list(""));
+}
+
+}  // namespace
+}  // namespace pinana::sip
