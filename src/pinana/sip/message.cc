@@ -129,10 +129,9 @@ Status MessageParser::parse_start_line(std::string_view line) {
     return fail(505, "unsupported SIP version " + std::string(m_.version_));
   if (uri_text.empty() || uri_text.find_first_of(" \t") != std::string_view::npos)
     return fail(400, "Request-URI is empty or contains whitespace");
-  auto uri = parse_uri(uri_text);
-  if (!uri) return fail(400, "bad Request-URI: " + uri.error().reason);
-  if (!uri->headers.empty()) return fail(400, "Request-URI carries URI headers");
-  m_.request_uri_ = uri.value();
+  if (auto s = parse_uri_into(uri_text, m_.request_uri_); !s)
+    return fail(400, "bad Request-URI: " + s.error().reason);
+  if (!m_.request_uri_.headers.empty()) return fail(400, "Request-URI carries URI headers");
   return Status::Ok();
 }
 
