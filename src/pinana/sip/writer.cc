@@ -115,6 +115,9 @@ std::string make_response(const Message& request, int code, std::string_view rea
       case HeaderId::kCSeq:
         w.header(canonical_name(h.id), h.value);
         break;
+      case HeaderId::kTimestamp:  // §8.2.6.1: a 100 echoes it
+        if (code == 100) w.header("Timestamp", h.value);
+        break;
       case HeaderId::kTo:
         if (code > 100 && !to_tag.empty() && request.to() && request.to()->tag().empty() &&
             &h == request.find(HeaderId::kTo)) {

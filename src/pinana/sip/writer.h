@@ -36,8 +36,9 @@ using HeaderList = std::span<const std::pair<std::string_view, std::string_view>
 // The standard reason phrase for a status code ("Conditional Request Failed" for 412).
 std::string_view reason_phrase(int code);
 
-// A response to `request`. `to_tag` is added to To when the request's To has none and the status
-// is above 100. `reason` empty: the standard phrase.
+// A response to `request` carrying what RFC 3261 §8.2.6.2 copies (every Via in order, From, To,
+// Call-ID, CSeq; Timestamp in a 100 only, §8.2.6.1), `extra`, and the body. `to_tag` is added to To
+// when the request's To has none and the status is above 100. `reason` empty: the standard phrase.
 std::string make_response(const Message& request, int code, std::string_view reason = {},
                           std::string_view to_tag = {}, HeaderList extra = {},
                           std::string_view content_type = {}, std::string_view body = {});

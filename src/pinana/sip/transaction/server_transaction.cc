@@ -3,7 +3,7 @@
 #include <cassert>
 #include <utility>
 
-#include "pinana/sip/transaction/response_builder.h"
+#include "pinana/sip/writer.h"
 
 namespace pinana::sip::transaction {
 
@@ -28,7 +28,7 @@ ServerTransaction::ServerTransaction(const Clock& clock, const TimerConfig& conf
       timers_(clock),
       trying_allowed_at_(clock.now() + config.late_trying_delay()),
       reliability_(reliability) {
-  if (config_.late_trying) trying_ = build_response(request, 100, "Trying");
+  if (config_.late_trying) trying_ = make_response(request, 100, "Trying");
 }
 
 Actions ServerTransaction::start() {

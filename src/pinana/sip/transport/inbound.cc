@@ -1,5 +1,7 @@
 #include "pinana/sip/transport/inbound.h"
 
+#include "pinana/sip/writer.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -86,7 +88,7 @@ bool scan_raw(std::string_view raw, RawRequest& out) {
 
 // A reason phrase may hold only TEXT-UTF8 without CR/LF; keep it printable ASCII and short.
 std::string phrase_for(const Error& error) {
-  std::string out(default_reason(error.status));
+  std::string out(reason_phrase(error.status));
   if (error.reason.empty()) return out;
   std::string detail;
   for (char c : error.reason) {
@@ -98,44 +100,6 @@ std::string phrase_for(const Error& error) {
 
 }  // namespace
 
-std::string_view default_reason(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 413:
-      return "Request Entity Too Large";
-    case 414:
-      return "Request-URI Too Long";
-    case 415:
-      return "Unsupported Media Type";
-    case 416:
-      return "Unsupported URI Scheme";
-    case 420:
-      return "Bad Extension";
-    case 481:
-      return "Call/Transaction Does Not Exist";
-    case 483:
-      return "Too Many Hops";
-    case 500:
-      return "Server Internal Error";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    case 505:
-      return "Version Not Supported";
-    case 513:
-      return "Message Too Large";
-    default:
-      break;
-  }
-  if (status >= 500) return "Server Error";
-  return "Bad Request";
-}
 
 std::string stamp_via_element(std::string_view element, const Via& via, const Endpoint& source) {
   const auto rport = via.params.find("rport");

@@ -48,7 +48,4 @@ bool stamp_top_via(Message& request, const Endpoint& source, Framing framing);
 std::optional<std::string> stateless_response(std::string_view raw, const Error& error,
                                               const Endpoint& source);
 
-// The standard reason phrase for a status code this layer sends ("Bad Request", ...).
-std::string_view default_reason(int status);
-
 }  // namespace pinana::sip::transport

@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "pinana/sip/transaction/response_builder.h"
+#include "pinana/sip/writer.h"
 #include "test_support.h"
 
 namespace pinana::sip::transaction {
@@ -140,7 +140,7 @@ TEST_F(TransactionTableTest, MergedRequestGetsLoopDetected) {
   EXPECT_FALSE(merged.actions.has(K::kDeliverRequest));
 
   // The owner answers 482 through the merged request's own transaction, which replays it.
-  std::string loop = build_response(forked, 482, "Loop Detected", "t482");
+  std::string loop = make_response(forked, 482, "Loop Detected", "t482");
   Outcome sent = answer(merged.id, 482, loop);
   ASSERT_TRUE(sent.actions.has(K::kSend));
   Outcome replay = in(request({.via_host = "198.51.100.7", .branch = "z9hG4bKfork2"}));
@@ -314,7 +314,7 @@ TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
   EXPECT_TRUE(s.actions.has(K::kDeliverRequest));
   EXPECT_NE(s.id, c->id);
   EXPECT_EQ(table_.size(), 2u);
-  std::string ok = build_response(req, 200, "OK", "t1");
+  std::string ok = make_response(req, 200, "OK", "t1");
   apply(answer(s.id, 200, ok));
   EXPECT_EQ(table_.on_response(parse(ok)).id, c->id);
 }

@@ -1,5 +1,5 @@
-// build_response: the header fields RFC 3261 §8.2.6 copies into a response.
-#include "pinana/sip/transaction/response_builder.h"
+// make_response: the header fields RFC 3261 §8.2.6 copies into a response.
+#include "pinana/sip/writer.h"
 
 #include <gtest/gtest.h>
 
@@ -25,9 +25,9 @@ constexpr char kRequest[] =
     "Contact: <sip:bob@192.0.2.10>\r\n"
     "Content-Length: 0\r\n\r\n";
 
-TEST(ResponseBuilderTest, TryingCopiesViasInOrderAndTimestamp) {
+TEST(MakeResponseTest, TryingCopiesViasInOrderAndTimestamp) {
   Message req = parse(kRequest);
-  std::string text = build_response(req, 100, "Trying");
+  std::string text = make_response(req, 100, "Trying");
   EXPECT_EQ(text,
             "SIP/2.0 100 Trying\r\n"
             "Via: SIP/2.0/UDP proxy.example.com;branch=z9hG4bKp1\r\n"
@@ -44,9 +44,9 @@ TEST(ResponseBuilderTest, TryingCopiesViasInOrderAndTimestamp) {
   EXPECT_EQ(m.count(HeaderId::kVia), 2u);
 }
 
-TEST(ResponseBuilderTest, FinalAddsToTagAndDropsTimestamp) {
+TEST(MakeResponseTest, FinalAddsToTagAndDropsTimestamp) {
   Message req = parse(kRequest);
-  Message m = parse(build_response(req, 482, "Loop Detected", "abc123"));
+  Message m = parse(make_response(req, 482, "Loop Detected", "abc123"));
   EXPECT_EQ(m.status_code(), 482);
   EXPECT_EQ(m.reason_phrase(), "Loop Detected");
   EXPECT_EQ(m.to()->tag(), "abc123");
@@ -59,9 +59,9 @@ TEST(ResponseBuilderTest, FinalAddsToTagAndDropsTimestamp) {
   EXPECT_EQ(m.content_length(), 0u);
 }
 
-TEST(ResponseBuilderTest, ExistingToTagIsKept) {
+TEST(MakeResponseTest, ExistingToTagIsKept) {
   Message req = parse(request_text({.to_tag = "dialog1"}));
-  Message m = parse(build_response(req, 200, "OK", "ignored"));
+  Message m = parse(make_response(req, 200, "OK", "ignored"));
   EXPECT_EQ(m.to()->tag(), "dialog1");
   EXPECT_EQ(m.count(HeaderId::kTo), 1u);
 }
