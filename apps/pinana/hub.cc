@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "pinana/base/clock.h"
+#include "pinana/base/log.h"
 #include "pinana/hub/hub_server.h"
 #include "pinana/hub/listen_spec.h"
 #include "subcommands.h"
@@ -55,7 +56,8 @@ int run_hub(const HubFlags& flags) {
 
   boost::asio::io_context io(1);
   SteadyClock clock;
-  hub::HubServer server(io, clock, config);
+  Logger log(parse_log_level(config.log_level).value_or(LogLevel::kInfo), std::cerr, "pinana hub: ");
+  hub::HubServer server(io, clock, config, &log);
   if (auto s = server.start(); !s) {
     std::cerr << "pinana hub: " << s.error().reason << "\n";
     return 1;

@@ -98,9 +98,11 @@ presence::PresenceConfig presence_config(const HubConfig& config,
 
 }  // namespace
 
-HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config)
+HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config,
+                     Logger* log)
     : io_(io),
       clock_(clock),
+      log_(log),
       config_(std::move(config)),
       table_(clock),
       rate_(clock, config_.max_requests_per_second_per_source),
@@ -344,6 +346,9 @@ void HubServer::on_response(const sip::Message& response) {
 void HubServer::respond(TxnId id, const sip::Message& req, int status, std::string_view reason,
                         sip::HeaderList extra) {
   metrics_.response(req.method(), status);
+  if (status >= 300 && log_ && log_->enabled(LogLevel::kDebug))
+    debug(std::string(req.method()) + " " + std::string(req.request_uri().text) + " -> " +
+          std::to_string(status) + (reason.empty() ? "" : " " + std::string(reason)));
   respond_text(id, sip::make_response(req, status, reason, status > 100 ? to_tag() : "", extra));
 }
 

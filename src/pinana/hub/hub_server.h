@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "pinana/base/clock.h"
+#include "pinana/base/log.h"
 #include "pinana/hub/hub_config.h"
 #include "pinana/hub/hub_metrics.h"
 #include "pinana/hub/rate_limiter.h"
@@ -36,7 +37,9 @@ namespace pinana::hub {
 
 class HubServer final : public sip::transport::TransportUser, private sip::auth::CredentialSource {
  public:
-  HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config);
+  // `log` (may be null: silent) must outlive the server.
+  HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config,
+            Logger* log = nullptr);
   ~HubServer() override;
   HubServer(const HubServer&) = delete;
   HubServer& operator=(const HubServer&) = delete;
@@ -91,6 +94,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   void send_notify(presence::OutgoingNotify notify);
   void notify_outcome(TxnId id, int status);
   void send(const sip::transport::Destination& to, std::string_view bytes);
+  void debug(std::string_view what);
 
   void schedule(TimePoint when, TxnId id, sip::transaction::TimerId timer);
   void rearm();
@@ -100,6 +104,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
 
   boost::asio::io_context& io_;
   const Clock& clock_;
+  Logger* log_;
   HubConfig config_;
   std::vector<std::unique_ptr<sip::transport::UdpTransport>> udp_;
   std::unique_ptr<sip::transport::TcpTransport> tcp_;
