@@ -178,8 +178,18 @@ void HubServer::on_message(tp::IncomingMessage in) {
   }
 }
 
-void HubServer::on_transport_error(const tp::TransportError&) {
+void HubServer::on_transport_error(const tp::TransportError& e) {
   metrics_.transport_error();
+  if (log_ && log_->enabled(LogLevel::kDebug)) {
+    std::string line = std::string(tp::to_string(e.transport)) + " " + e.remote.to_string() + ": " +
+                       e.error.reason;
+    if (e.error.status) line += " (answered " + std::to_string(e.error.status) + ")";
+    debug(line);
+  }
+}
+
+void HubServer::debug(std::string_view what) {
+  if (log_) log_->log(LogLevel::kDebug, what);
 }
 
 void HubServer::on_request(tp::IncomingMessage& in) {
