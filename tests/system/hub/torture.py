@@ -212,11 +212,7 @@ def send_tcp(hub, raw, wait, until_close=False):
 
 
 # Reported hub deviations, not fixed yet: (transport, message) -> what is wrong.
-KNOWN_DEVIATIONS = {
-    ("UDP", "badinv01"): "no 400: its top Via '192.0.2.15;;,;,,' is malformed and the transport "
-                         "sends no stateless reply without a well-formed top Via",
-    ("TCP", "badinv01"): "no 400 on the connection (same cause as over UDP)",
-}
+KNOWN_DEVIATIONS = {}
 
 
 def judge(checks, label, exp, responses, closed=None, raw=b"", known=None):

@@ -183,18 +183,21 @@ std::optional<std::string> stateless_response(std::string_view raw, const Error&
   RawRequest req;
   if (!scan_raw(raw, req) || req.method == "ACK" || req.vias.empty()) return std::nullopt;
 
-  // Every Via element goes back (RFC 3261 §8.2.6.2) as long as each one is well formed.
+  // Every Via element goes back (RFC 3261 §8.2.6.2), the top one stamped. When a Via is itself
+  // malformed (RFC 4475 badinv01) the fields go back as they came: the transport answers the
+  // source address anyway, and the client can still match its request.
   std::vector<std::string> vias;
+  bool well_formed = true;
   for (std::string_view field : req.vias) {
-    bool ok = true;
-    for_each_element(field, [&](std::string_view e) {
+    well_formed = for_each_element(field, [&](std::string_view e) {
       auto v = parse_via(e);
-      if (!v) return ok = false;
+      if (!v) return false;
       vias.push_back(vias.empty() ? stamp_via_element(e, v.value(), source) : std::string(e));
       return true;
     });
-    if (!ok) break;
+    if (!well_formed) break;
   }
+  if (!well_formed) vias.assign(req.vias.begin(), req.vias.end());
   if (vias.empty()) return std::nullopt;
 
   std::string out = "SIP/2.0 " + std::to_string(error.status) + " " + phrase_for(error) + "\r\n";

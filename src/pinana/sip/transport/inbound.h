@@ -24,7 +24,7 @@ struct Received {
 };
 
 // Parses `bytes` (one datagram, or one message cut by the StreamFramer). A request gets
-// received/rport stamped on its top Via. A malformed request with a usable top Via gets a reply
+// received/rport stamped on its top Via. A malformed request with a Via field gets a reply
 // carrying the status of the parse error (400, 505, 501 ...); a malformed response gets none.
 Received receive(std::string_view bytes, Framing framing, const Endpoint& source);
 
@@ -44,7 +44,8 @@ bool stamp_top_via(Message& request, const Endpoint& source, Framing framing);
 // only complete header lines are read) with `error.status` and a reason phrase naming the fault.
 // Via (top element stamped as above), From, To (with a To tag added if it has none), Call-ID
 // and CSeq are copied when they are well formed. Returns nullopt when no response may be sent:
-// status 0, the bytes are a response, the request is an ACK, or it has no usable top Via.
+// status 0, the bytes are a response, the request is an ACK, or it has no Via at all. A
+// malformed Via is echoed as it came (the transport answers the source address regardless).
 std::optional<std::string> stateless_response(std::string_view raw, const Error& error,
                                               const Endpoint& source);
 

@@ -125,10 +125,16 @@ TEST(Receive, MalformedResponseGetsNoReply) {
   EXPECT_EQ(r.error.status, 0);
 }
 
-TEST(StatelessResponse, NeedsAUsableVia) {
+TEST(StatelessResponse, NeedsAVia) {
   const Error bad{400, "bad"};
   EXPECT_FALSE(stateless_response("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\n", bad, kV4));
-  EXPECT_FALSE(stateless_response("OPTIONS sip:a@b SIP/2.0\r\nVia: garbage\r\n\r\n", bad, kV4));
+  // A malformed Via (RFC 4475 badinv01) still gets its 400, with the Via echoed as it came.
+  auto echoed = stateless_response(
+      "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\r\nCall-ID: x\r\n\r\n", bad, kV4);
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->rfind("SIP/2.0 400 ", 0), 0u);
+  EXPECT_NE(echoed->find("Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n"), std::string::npos);
+  EXPECT_NE(echoed->find("Call-ID: x\r\n"), std::string::npos);
   EXPECT_FALSE(stateless_response("no line end at all", bad, kV4));
   EXPECT_FALSE(stateless_response("", bad, kV4));
   // Never answer an ACK, nor with a status of 0 or below 300.
