@@ -285,6 +285,12 @@ def seeds():
                              response(tmpl.format(code=200), False), w2.subscribe(), answer(100),
                              answer_all(202), w.subscribe(to_tag="$T1", expires=0),
                              answer_all(100), answer_all(200)]
+    # Regression: a To "tag" parameter without a value (accepted by the parser, read as no tag;
+    # the 200 and the NOTIFYs then carry ";tag;tag=X").
+    h = [("From", "<sip:quinn@example.com>;tag=w19"), ("To", "<sip:alice@example.com>;tag"),
+         ("Call-ID", "sub-w19@127.0.0.1"), ("CSeq", "1 SUBSCRIBE"), ("Event", "presence"),
+         ("Contact", "<sip:quinn@127.0.0.1:5070>")]
+    s["regress-to-valueless-tag"] = [send(A_UDP, request("SUBSCRIBE", alice, A_UDP, h)), answer()]
     return s
 
 
