@@ -323,7 +323,25 @@ bool HubServer::authorize(TxnId id, const sip::Message& req, const tp::IncomingM
   const HubUser* u = find_user(config_.users, auth.username);
   const bool publish = req.method_id() == Method::kPublish;
   const std::string_view package = req.event() ? req.event()->type : std::string_view();
-  if (u == nullptr || !permits(publish ? u->publish : u->subscribe, req.request_uri(), package)) {
+  // An in-dialog SUBSCRIBE (refresh, unsubscribe) is addressed to the hub's Contact, not to the
+  // presentity (RFC 6665 §4.1.2.1): check the rule against the resource its subscription watches.
+  // For a dialog the hub does not know the presence core answers 481 and nothing changes.
+  const sip::Uri* presentity = &req.request_uri();
+  sip::Uri watched;
+  bool unknown_dialog = false;
+  if (!publish && req.to() && req.from() && req.event() && !req.to()->tag().empty()) {
+    const presence::SubscriptionKey key{
+        presence::DialogId{std::string(req.call_id()), std::string(req.to()->tag()),
+                           std::string(req.from()->tag())},
+        std::string(req.event()->type), std::string(req.event()->id())};
+    if (const auto* s = presence_->subscriptions().find(key); s == nullptr) {
+      unknown_dialog = true;
+    } else if (sip::parse_uri_into(s->resource().uri, watched)) {
+      presentity = &watched;
+    }
+  }
+  if (u == nullptr ||
+      (!unknown_dialog && !permits(publish ? u->publish : u->subscribe, *presentity, package))) {
     respond(id, req, 403,
             publish ? "Forbidden (not allowed to publish this)"
                     : "Forbidden (not allowed to watch this)");

@@ -439,6 +439,63 @@ TEST_F(HubServerTest, DigestAuthenticationAndAccessRules) {
   EXPECT_EQ(metric("pinana_hub_subscriptions"), 1u);
 }
 
+// A refresh is sent inside the dialog, to the hub's Contact (RFC 6665 §4.1.2.1, RFC 3261 §12.2):
+// its Request-URI is not the presentity, so the subscribe rule must be checked against the
+// subscription's resource, or a user limited to some presentities could never refresh.
+TEST_F(HubServerTest, InDialogRefreshIsAuthorizedForTheWatchedResource) {
+  HubConfig c = base_config();
+  HubUser node1;
+  node1.name = "node1";
+  node1.password = "s3cret";
+  node1.subscribe = AccessRule{{"sip:*@example.com"}, {"presence"}};
+  c.users = {node1};
+  start(c);
+  auto watcher = udp_peer();
+
+  RequestBuilder initial = subscribe(*watcher, kAlice);
+  auto challenge = exchange(*watcher, initial);
+  ASSERT_TRUE(challenge.has_value());
+  ASSERT_EQ(challenge->message.status_code(), 401) << challenge->raw;
+  sip::auth::DigestClient client("node1", "s3cret");
+  ASSERT_TRUE(client.on_challenge(challenge->message).ok());
+  initial.set("Via", watcher->via(fresh("z9hG4bK-hubtest-"))).set("CSeq", "2 SUBSCRIBE");
+  auto ok = exchange_text(*watcher, authorized(client, initial));
+  ASSERT_TRUE(ok.has_value());
+  ASSERT_EQ(ok->message.status_code(), 200) << ok->raw;
+  auto target = sip::parse_name_addr(ok->message.value(sip::HeaderId::kContact));
+  ASSERT_TRUE(target.ok()) << ok->raw;
+  const std::string hub_contact(target->uri.text);
+  const std::string to =
+      "<" + std::string(kAlice) + ">;tag=" + std::string(ok->message.to()->tag());
+  auto first = watcher->take_request("NOTIFY");
+  ASSERT_TRUE(first.has_value());
+  watcher->send(response_to(first->message, 200, "OK"));
+
+  RequestBuilder refresh("SUBSCRIBE", hub_contact);
+  refresh.set("Via", watcher->via(fresh("z9hG4bK-hubtest-")))
+      .set("Max-Forwards", "70")
+      .set("From", header(ok->message, "From"))
+      .set("To", to)
+      .set("Call-ID", header(ok->message, "Call-ID"))
+      .set("CSeq", "3 SUBSCRIBE")
+      .set("Event", "presence")
+      .set("Contact", watcher->contact("watcher"))
+      .set("Expires", "600")
+      .set("Accept", "application/pidf+xml");
+  auto refreshed = exchange_text(*watcher, authorized(client, refresh));
+  ASSERT_TRUE(refreshed.has_value());
+  EXPECT_EQ(refreshed->message.status_code(), 200) << refreshed->raw;
+  EXPECT_EQ(metric("pinana_hub_subscribe_total{outcome=\"accepted\"}"), 2u);
+
+  // Unsubscribing is a refresh too.
+  refresh.set("Via", watcher->via(fresh("z9hG4bK-hubtest-")))
+      .set("CSeq", "4 SUBSCRIBE")
+      .set("Expires", "0");
+  auto ended = exchange_text(*watcher, authorized(client, refresh));
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->message.status_code(), 200) << ended->raw;
+}
+
 TEST_F(HubServerTest, WithoutUsersLoopbackSourcesNeedNoCredentials) {
   start(base_config());
   auto ua = udp_peer();
