@@ -448,7 +448,11 @@ TEST_F(HubServerTest, InDialogRefreshIsAuthorizedForTheWatchedResource) {
   node1.name = "node1";
   node1.password = "s3cret";
   node1.subscribe = AccessRule{{"sip:*@example.com"}, {"presence"}};
-  c.users = {node1};
+  HubUser node2;
+  node2.name = "node2";
+  node2.password = "t0ps3cret";
+  c.users = {node1, node2};
+  c.domains = {"example.com", "other.com"};
   start(c);
   auto watcher = udp_peer();
 
@@ -486,6 +490,31 @@ TEST_F(HubServerTest, InDialogRefreshIsAuthorizedForTheWatchedResource) {
   ASSERT_TRUE(refreshed.has_value());
   EXPECT_EQ(refreshed->message.status_code(), 200) << refreshed->raw;
   EXPECT_EQ(metric("pinana_hub_subscribe_total{outcome=\"accepted\"}"), 2u);
+
+  // node2 may watch anything; node1 may not refresh node2's subscription to another domain.
+  RequestBuilder other = subscribe(*watcher, "sip:bob@other.com");
+  auto other_challenge = exchange(*watcher, other);
+  ASSERT_TRUE(other_challenge.has_value());
+  sip::auth::DigestClient node2_client("node2", "t0ps3cret");
+  ASSERT_TRUE(node2_client.on_challenge(other_challenge->message).ok());
+  other.set("Via", watcher->via(fresh("z9hG4bK-hubtest-"))).set("CSeq", "2 SUBSCRIBE");
+  auto other_ok = exchange_text(*watcher, authorized(node2_client, other));
+  ASSERT_TRUE(other_ok.has_value());
+  ASSERT_EQ(other_ok->message.status_code(), 200) << other_ok->raw;
+  RequestBuilder foreign("SUBSCRIBE", hub_contact);
+  foreign.set("Via", watcher->via(fresh("z9hG4bK-hubtest-")))
+      .set("Max-Forwards", "70")
+      .set("From", header(other_ok->message, "From"))
+      .set("To", "<sip:bob@other.com>;tag=" + std::string(other_ok->message.to()->tag()))
+      .set("Call-ID", header(other_ok->message, "Call-ID"))
+      .set("CSeq", "3 SUBSCRIBE")
+      .set("Event", "presence")
+      .set("Contact", watcher->contact("watcher"))
+      .set("Expires", "600")
+      .set("Accept", "application/pidf+xml");
+  auto foreign_refresh = exchange_text(*watcher, authorized(client, foreign));
+  ASSERT_TRUE(foreign_refresh.has_value());
+  EXPECT_EQ(foreign_refresh->message.status_code(), 403) << foreign_refresh->raw;
 
   // Unsubscribing is a refresh too.
   refresh.set("Via", watcher->via(fresh("z9hG4bK-hubtest-")))
