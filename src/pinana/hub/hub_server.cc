@@ -526,11 +526,20 @@ void HubServer::on_timer_fired() {
 // ---- shutdown, metrics, tags ------------------------------------------------------------------
 
 void HubServer::shutdown(Duration grace, std::function<void()> done) {
-  on_drained_ = std::move(done);
+  // Only on_drained_ owns the callback; the grace timer watches it through a weak reference, so a
+  // timer that fires after the callback ran or after the server was destroyed (the io_context
+  // outlives the server) touches nothing.
+  auto pending = std::make_shared<std::function<void()>>(std::move(done));
+  on_drained_ = [pending] {
+    if (*pending) (*pending)();
+  };
+  std::weak_ptr<std::function<void()>> watch = pending;
+  pending.reset();
   run_presence(presence_->shutdown());
   if (!on_drained_) return;  // already drained
   auto t = std::make_shared<boost::asio::steady_timer>(io_, grace);
-  t->async_wait([this, t](const boost::system::error_code&) {
+  t->async_wait([this, t, watch](const boost::system::error_code&) {
+    if (watch.expired()) return;
     if (on_drained_) {
       auto d = std::move(on_drained_);
       on_drained_ = nullptr;

@@ -657,5 +657,28 @@ TEST_F(HubServerTest, ShutdownTerminatesSubscriptionsThenReportsDone) {
   EXPECT_EQ(metric("pinana_hub_subscriptions"), 0u);
 }
 
+// The io_context outlives the server: a grace timer still pending when the server is destroyed
+// must not call back into it (ASan reported a heap-use-after-free here).
+TEST_F(HubServerTest, GraceTimerOutlivingTheServerIsHarmless) {
+  start(base_config());
+  auto watcher = udp_peer();
+  subscribe_and_confirm(*watcher, kAlice);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_TRUE(run_until(
+      io_, [&] { return metric("pinana_hub_notify_results_total{status=\"200\"}") == 1u; }));
+
+  int calls = 0;
+  hub_->shutdown(300ms, [&] { ++calls; });
+  auto last = watcher->take_request("NOTIFY");
+  ASSERT_TRUE(last.has_value());
+  watcher->send(response_to(last->message, 200, "OK"));
+  ASSERT_TRUE(run_until(io_, [&] { return calls == 1; }));
+
+  hub_.reset();
+  run_until(
+      io_, [] { return false; }, 500ms);  // the grace period ends meanwhile
+  EXPECT_EQ(calls, 1);
+}
+
 }  // namespace
 }  // namespace pinana::hub
