@@ -1,5 +1,6 @@
 #include "hub_checks.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "fuzz_check.h"
@@ -18,10 +19,19 @@ bool valueless_tag(const sip::NameAddr& na) {
   return na.params.has("tag") && na.tag().empty();
 }
 
+// Shows what did not parse before the check aborts.
+void explain(const Result<sip::Message>& parsed, std::string_view what, std::string_view text) {
+  if (parsed.ok()) return;
+  std::fprintf(stderr, "%.*s does not parse (%d %s):\n%.*s\n", static_cast<int>(what.size()),
+               what.data(), parsed.error().status, parsed.error().reason.c_str(),
+               static_cast<int>(text.size()), text.data());
+}
+
 }  // namespace
 
 sip::Message check_response(std::string_view text, const sip::Message& request) {
   auto parsed = sip::Message::from_bytes(text, sip::Framing::kStream);
+  explain(parsed, "response", text);
   FUZZ_CHECK(parsed.ok());
   sip::Message r = std::move(parsed).value();
   FUZZ_CHECK(r.is_response());
@@ -57,6 +67,7 @@ sip::Message check_response(std::string_view text, const sip::Message& request) 
 sip::Message check_notify(std::string_view text, const presence::ServerSubscription& subscription,
                           const presence::PackageRegistry& registry, int64_t max_expires) {
   auto parsed = sip::Message::from_bytes(text, sip::Framing::kStream);
+  explain(parsed, "NOTIFY", text);
   FUZZ_CHECK(parsed.ok());
   sip::Message n = std::move(parsed).value();
   FUZZ_CHECK(n.is_request());

@@ -291,6 +291,15 @@ def seeds():
          ("Call-ID", "sub-w19@127.0.0.1"), ("CSeq", "1 SUBSCRIBE"), ("Event", "presence"),
          ("Contact", "<sip:quinn@127.0.0.1:5070>")]
     s["regress-to-valueless-tag"] = [send(A_UDP, request("SUBSCRIBE", alice, A_UDP, h)), answer()]
+
+    # Regression: URI headers in the Contact, or in a strict router's Record-Route URI, end up in
+    # the NOTIFY Request-URI, which the hub's parser refuses (found by the first 10-minute run).
+    w = Watcher(B_UDP, "rita", "presence", "w20")
+    w.contact = "<sip:rita@[::1]:5080?x=y>"
+    w2 = Watcher(B_UDP, "sam", "presence", "w21")
+    s["regress-contact-uri-headers"] = [w.subscribe(), answer()]
+    s["regress-strict-route-uri-headers"] = [
+        w2.subscribe(extra=[("Record-Route", "<sip:strict.example.com?x=y>")]), answer()]
     return s
 
 
