@@ -37,11 +37,13 @@ test: build build-asan
 	ctest --preset asan -j $(JOBS)
 
 bench-parse: build
-	./build/release/bench/sip_parse_bench
+	./build/release/bench/sip_parse_bench --benchmark_min_time=0.2 --benchmark_repetitions=10 \
+	  --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true
 
 fuzz: deps
 	fuzz/run.sh sip_message_fuzz 600
 	fuzz/run.sh sip_uri_fuzz 600
+	fuzz/hub/run.sh 600
 
 format:
 	find src apps tests bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
