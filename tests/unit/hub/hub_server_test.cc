@@ -1,6 +1,6 @@
 // HubServer over real loopback sockets: capabilities (OPTIONS, 501/405), the RFC 3261 §8.2
 // checks, retransmission absorption, per-source rate limits, digest authentication and access
-// rules, and presence end to end (SUBSCRIBE, PUBLISH, NOTIFY over UDP and TCP, 481, shutdown).
+// rules. Presence end to end is in hub_server_presence_test.cc.
 //
 // The hub and the test's user agents share one io_context that the test thread turns with bounded
 // waits (hub_test_peers.h), so nothing here can hang. To show that something is NOT sent, a test
@@ -11,211 +11,28 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
-#include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "hub_test_peers.h"
-#include "pinana/base/clock.h"
-#include "pinana/sip/auth/auth_header.h"
-#include "pinana/sip/auth/digest_client.h"
-#include "pinana/sip/header_values.h"
+#include "hub_server_fixture.h"
 
 namespace pinana::hub {
 namespace {
 
 using testing::all_headers;
+using testing::auth_param;
+using testing::dialog_info;
+using testing::elements;
 using testing::header;
+using testing::HubServerTest;
+using testing::kAlice;
 using testing::Peer;
-using testing::Received;
+using testing::pidf;
 using testing::RequestBuilder;
 using testing::response_to;
-using testing::run_until;
-using testing::TcpPeer;
-using testing::UdpPeer;
 using namespace std::chrono_literals;
-namespace tp = sip::transport;
-
-constexpr const char* kAlice = "sip:alice@example.com";
-
-std::string pidf(const std::string& entity, const std::string& tuple, const std::string& basic) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>)"
-         R"(<presence xmlns="urn:ietf:params:xml:ns:pidf" entity=")" +
-         entity + R"("><tuple id=")" + tuple + R"("><status><basic>)" + basic +
-         "</basic></status></tuple></presence>";
-}
-
-std::string dialog_info(const std::string& entity) {
-  return R"(<?xml version="1.0" encoding="UTF-8"?>)"
-         R"(<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="1" state="full" )"
-         R"(entity=")" +
-         entity + R"("><dialog id="d1"><state>confirmed</state></dialog></dialog-info>)";
-}
-
-// The comma-separated elements of every `id` field, trimmed.
-std::set<std::string> elements(const sip::Message& m, sip::HeaderId id) {
-  std::set<std::string> out;
-  m.for_each_value(id, [&](std::string_view e) {
-    while (!e.empty() && (e.front() == ' ' || e.front() == '\t')) e.remove_prefix(1);
-    while (!e.empty() && (e.back() == ' ' || e.back() == '\t')) e.remove_suffix(1);
-    out.emplace(e);
-  });
-  return out;
-}
-
-// The value of one auth-param of a challenge ("<absent>" if missing).
-std::string auth_param(const std::string& challenge, std::string_view name) {
-  auto h = sip::auth::parse_auth_header(challenge);
-  if (!h.ok()) return "<unparsable>";
-  auto p = h->params.find(name);
-  return p ? std::string(p->value) : std::string("<absent>");
-}
-
-class HubServerTest : public ::testing::Test {
- protected:
-  static HubConfig base_config() {
-    HubConfig c;
-    c.listen = {{tp::TransportKind::kUdp, "127.0.0.1", 0},
-                {tp::TransportKind::kTcp, "127.0.0.1", 0}};
-    c.domains = {"example.com"};
-    return c;
-  }
-
-  void start(HubConfig config, const Clock* clock = nullptr) {
-    hub_ = std::make_unique<HubServer>(io_, clock ? *clock : steady_, std::move(config));
-    Status s = hub_->start();
-    ASSERT_TRUE(s.ok()) << s.error().reason;
-    ASSERT_EQ(hub_->bound().size(), 2u);
-    ASSERT_NE(hub_->bound()[0].port, 0);
-    ASSERT_NE(hub_->bound()[1].port, 0);
-  }
-
-  std::unique_ptr<UdpPeer> udp_peer() {
-    const auto& ep = hub_->bound()[0];
-    return std::make_unique<UdpPeer>(io_, boost::asio::ip::udp::endpoint(ep.address, ep.port));
-  }
-  std::unique_ptr<TcpPeer> tcp_peer() {
-    const auto& ep = hub_->bound()[1];
-    return std::make_unique<TcpPeer>(io_, boost::asio::ip::tcp::endpoint(ep.address, ep.port));
-  }
-
-  std::string fresh(const char* prefix) { return prefix + std::to_string(++counter_); }
-
-  // A request from `peer` with a fresh branch, Call-ID and From tag.
-  RequestBuilder request(Peer& peer, const std::string& method, const std::string& uri,
-                         uint32_t cseq = 1) {
-    RequestBuilder b(method, uri);
-    b.set("Via", peer.via(fresh("z9hG4bK-hubtest-")));
-    b.set("Max-Forwards", "70");
-    b.set("From", "<sip:tester@example.com>;tag=" + fresh("ft"));
-    b.set("To", "<" + uri + ">");
-    b.set("Call-ID", fresh("call-") + "@127.0.0.1");
-    b.set("CSeq", std::to_string(cseq) + " " + method);
-    return b;
-  }
-
-  RequestBuilder publish(Peer& peer, const std::string& uri, const std::string& body,
-                         const std::string& event = "presence",
-                         const std::string& type = "application/pidf+xml") {
-    RequestBuilder b = request(peer, "PUBLISH", uri);
-    b.set("From", "<" + uri + ">;tag=" + fresh("pt"));
-    b.set("Event", event);
-    b.set("Expires", "600");
-    b.body(type, body);
-    return b;
-  }
-
-  RequestBuilder subscribe(Peer& peer, const std::string& uri,
-                           const std::string& event = "presence",
-                           const std::string& accept = "application/pidf+xml") {
-    RequestBuilder b = request(peer, "SUBSCRIBE", uri);
-    b.set("From", "<sip:watcher@example.com>;tag=" + fresh("wt"));
-    b.set("Event", event);
-    b.set("Contact", peer.contact("watcher"));
-    b.set("Expires", "600");
-    b.set("Accept", accept);
-    return b;
-  }
-
-  static std::string branch_of(const std::string& text) {
-    auto m = sip::Message::from_bytes(text, sip::Framing::kStream);
-    if (!m.ok() || !m->top_via()) return {};
-    return std::string(m->top_via()->branch());
-  }
-
-  // Sends `text` and waits for its final response.
-  std::optional<Received> exchange_text(Peer& peer, const std::string& text) {
-    const std::string branch = branch_of(text);
-    EXPECT_FALSE(branch.empty()) << text;
-    peer.send(text);
-    for (;;) {
-      auto r = peer.take_response(branch);
-      if (!r) {
-        ADD_FAILURE() << "no response within the limit to:\n" << text;
-        return r;
-      }
-      if (r->message.status_code() >= 200) return r;
-    }
-  }
-  std::optional<Received> exchange(Peer& peer, const RequestBuilder& b) {
-    return exchange_text(peer, b.text());
-  }
-
-  // `b` with credentials from `client` added.
-  static std::string authorized(sip::auth::DigestClient& client, const RequestBuilder& b) {
-    auto m = sip::Message::from_bytes(b.text(), sip::Framing::kStream);
-    EXPECT_TRUE(m.ok());
-    if (!m.ok()) return b.text();
-    Status s = client.authorize(m.value());
-    EXPECT_TRUE(s.ok()) << s.error().reason;
-    return m->serialize();
-  }
-
-  // Waits for the answer to an OPTIONS sent after everything before it on `peer`'s socket.
-  void sync(Peer& peer) {
-    auto r = exchange(peer, request(peer, "OPTIONS", "sip:hub@127.0.0.1"));
-    ASSERT_TRUE(r.has_value());
-    ASSERT_EQ(r->message.status_code(), 200);
-  }
-
-  // The sample `name` (with its labels, exactly as rendered); nullopt if absent.
-  std::optional<uint64_t> metric(std::string_view name) const {
-    const std::string text = hub_->metrics_text();
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string_view line(text.data() + pos, end - pos);
-      if (line.size() > name.size() && line.substr(0, name.size()) == name &&
-          line[name.size()] == ' ')
-        return std::stoull(std::string(line.substr(name.size() + 1)));
-      pos = end + 1;
-    }
-    return std::nullopt;
-  }
-
-  // A SUBSCRIBE to `uri` from `watcher`, its 200 and the first NOTIFY (answered 200).
-  void subscribe_and_confirm(Peer& watcher, const std::string& uri) {
-    auto r = exchange(watcher, subscribe(watcher, uri));
-    ASSERT_TRUE(r.has_value());
-    ASSERT_EQ(r->message.status_code(), 200) << r->raw;
-    auto n = watcher.take_request("NOTIFY");
-    ASSERT_TRUE(n.has_value()) << "no NOTIFY after the SUBSCRIBE's 200";
-    auto state = sip::parse_subscription_state(n->message.value(sip::HeaderId::kSubscriptionState));
-    ASSERT_TRUE(state.ok());
-    EXPECT_EQ(state->state, "active");
-    watcher.send(response_to(n->message, 200, "OK"));
-  }
-
-  boost::asio::io_context io_;
-  SteadyClock steady_;
-  std::unique_ptr<HubServer> hub_;
-  uint64_t counter_ = 0;
-};
 
 // ---- capabilities -----------------------------------------------------------------------------
 
@@ -534,150 +351,6 @@ TEST_F(HubServerTest, WithoutUsersLoopbackSourcesNeedNoCredentials) {
   EXPECT_FALSE(header(r->message, "SIP-ETag").empty());
   EXPECT_TRUE(all_headers(r->message, "WWW-Authenticate").empty());
   EXPECT_EQ(metric("pinana_hub_publications"), 1u);
-}
-
-// ---- presence end to end ----------------------------------------------------------------------
-
-TEST_F(HubServerTest, PresenceOverUdpAndWatcherDroppedAfter481) {
-  start(base_config());
-  auto watcher = udp_peer();
-  auto publisher = udp_peer();
-
-  const RequestBuilder sub = subscribe(*watcher, kAlice);
-  auto ok = exchange(*watcher, sub);
-  ASSERT_TRUE(ok.has_value());
-  ASSERT_EQ(ok->message.status_code(), 200) << ok->raw;
-  const std::string hub_tag(ok->message.to()->tag());
-  EXPECT_FALSE(hub_tag.empty());
-
-  auto first = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(first.has_value()) << "no NOTIFY after the 200";
-  const sip::Message& n1 = first->message;
-  auto state = sip::parse_subscription_state(n1.value(sip::HeaderId::kSubscriptionState));
-  ASSERT_TRUE(state.ok()) << first->raw;
-  EXPECT_EQ(state->state, "active");
-  EXPECT_GT(state->expires, 0);
-  EXPECT_EQ(n1.event()->type, "presence");
-  EXPECT_EQ(n1.call_id(), header(ok->message, "Call-ID"));
-  EXPECT_EQ(n1.from()->tag(), hub_tag);
-  EXPECT_EQ(n1.request_uri().port, watcher->port());  // the remote target is our Contact
-  watcher->send(response_to(n1, 200, "OK"));
-
-  auto pub = exchange(*publisher, publish(*publisher, kAlice, pidf(kAlice, "t1", "open")));
-  ASSERT_TRUE(pub.has_value());
-  ASSERT_EQ(pub->message.status_code(), 200) << pub->raw;
-  const std::string etag = header(pub->message, "SIP-ETag");
-
-  auto second = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(second.has_value()) << "no NOTIFY after the PUBLISH";
-  const sip::Message& n2 = second->message;
-  EXPECT_EQ(n2.call_id(), n1.call_id());
-  EXPECT_GT(n2.cseq()->sequence, n1.cseq()->sequence);
-  EXPECT_EQ(header(n2, "Content-Type"), "application/pidf+xml");
-  EXPECT_NE(n2.body().find("id=\"t1\""), std::string_view::npos) << second->raw;
-  EXPECT_NE(n2.body().find(">open<"), std::string_view::npos) << second->raw;
-
-  // 481: the watcher is gone; the hub must forget it.
-  watcher->send(response_to(n2, 481, "Call/Transaction Does Not Exist"));
-  ASSERT_TRUE(run_until(io_, [&] { return metric("pinana_hub_watchers_dropped_total") == 1u; }))
-      << hub_->metrics_text();
-
-  RequestBuilder modify = publish(*publisher, kAlice, pidf(kAlice, "t1", "closed"));
-  modify.set("SIP-If-Match", etag);
-  auto modified = exchange(*publisher, modify);
-  ASSERT_TRUE(modified.has_value());
-  EXPECT_EQ(modified->message.status_code(), 200) << modified->raw;
-  sync(*watcher);
-  EXPECT_FALSE(watcher->has_new_request("NOTIFY"));
-  EXPECT_EQ(metric("pinana_hub_watchers_dropped_total"), 1u);
-  EXPECT_EQ(metric("pinana_hub_subscriptions"), 0u);
-  EXPECT_EQ(metric("pinana_hub_notify_results_total{status=\"481\"}"), 1u);
-}
-
-TEST_F(HubServerTest, NotifyOverTcpUsesTheSubscribersConnection) {
-  start(base_config());
-  // The Contact names the connection's own local port, where nothing listens: the hub can reach
-  // the watcher only over the connection the SUBSCRIBE came in on.
-  auto watcher = tcp_peer();
-  auto publisher = udp_peer();
-
-  auto ok = exchange(*watcher, subscribe(*watcher, kAlice));
-  ASSERT_TRUE(ok.has_value());
-  ASSERT_EQ(ok->message.status_code(), 200) << ok->raw;
-  auto first = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(first.has_value()) << "no NOTIFY on the subscriber's connection";
-  EXPECT_EQ(first->message.top_via()->transport, "TCP");
-  watcher->send(response_to(first->message, 200, "OK"));
-  ASSERT_TRUE(run_until(
-      io_, [&] { return metric("pinana_hub_notify_results_total{status=\"200\"}") == 1u; }));
-
-  // The watcher survives its first 200 over TCP and hears about the next change there too.
-  auto pub = exchange(*publisher, publish(*publisher, kAlice, pidf(kAlice, "t9", "open")));
-  ASSERT_TRUE(pub.has_value());
-  ASSERT_EQ(pub->message.status_code(), 200) << pub->raw;
-  auto second = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(second.has_value()) << "no NOTIFY after the PUBLISH";
-  EXPECT_NE(second->message.body().find("id=\"t9\""), std::string_view::npos) << second->raw;
-  watcher->send(response_to(second->message, 200, "OK"));
-  ASSERT_TRUE(run_until(
-      io_, [&] { return metric("pinana_hub_notify_results_total{status=\"200\"}") == 2u; }));
-  EXPECT_EQ(metric("pinana_hub_subscriptions"), 1u);
-  EXPECT_FALSE(watcher->closed_by_hub());
-}
-
-TEST_F(HubServerTest, ShutdownTerminatesSubscriptionsThenReportsDone) {
-  start(base_config());
-  auto watcher = udp_peer();
-  subscribe_and_confirm(*watcher, kAlice);
-  ASSERT_FALSE(HasFatalFailure());
-  ASSERT_TRUE(run_until(
-      io_, [&] { return metric("pinana_hub_notify_results_total{status=\"200\"}") == 1u; }));
-
-  bool done = false;
-  const auto begin = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point finished;
-  hub_->shutdown(2s, [&] {
-    done = true;
-    finished = std::chrono::steady_clock::now();
-  });
-
-  auto last = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(last.has_value()) << "no terminating NOTIFY";
-  auto state =
-      sip::parse_subscription_state(last->message.value(sip::HeaderId::kSubscriptionState));
-  ASSERT_TRUE(state.ok()) << last->raw;
-  EXPECT_EQ(state->state, "terminated");
-  EXPECT_EQ(state->reason, "deactivated");
-  EXPECT_FALSE(done) << "done before the final NOTIFY was answered";
-
-  watcher->send(response_to(last->message, 200, "OK"));
-  ASSERT_TRUE(run_until(
-      io_, [&] { return done; }, 3s));
-  EXPECT_LT(finished - begin, 1s) << "done waited for the grace period";
-  EXPECT_EQ(metric("pinana_hub_subscriptions"), 0u);
-}
-
-// The io_context outlives the server: a grace timer still pending when the server is destroyed
-// must not call back into it (ASan reported a heap-use-after-free here).
-TEST_F(HubServerTest, GraceTimerOutlivingTheServerIsHarmless) {
-  start(base_config());
-  auto watcher = udp_peer();
-  subscribe_and_confirm(*watcher, kAlice);
-  ASSERT_FALSE(HasFatalFailure());
-  ASSERT_TRUE(run_until(
-      io_, [&] { return metric("pinana_hub_notify_results_total{status=\"200\"}") == 1u; }));
-
-  int calls = 0;
-  hub_->shutdown(300ms, [&] { ++calls; });
-  auto last = watcher->take_request("NOTIFY");
-  ASSERT_TRUE(last.has_value());
-  watcher->send(response_to(last->message, 200, "OK"));
-  ASSERT_TRUE(run_until(io_, [&] { return calls == 1; }));
-
-  hub_.reset();
-  run_until(
-      io_, [] { return false; }, 500ms);  // the grace period ends meanwhile
-  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace
