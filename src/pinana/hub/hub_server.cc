@@ -98,8 +98,7 @@ presence::PresenceConfig presence_config(const HubConfig& config,
 
 }  // namespace
 
-HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config,
-                     Logger* log)
+HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig config, Logger* log)
     : io_(io),
       clock_(clock),
       log_(log),
@@ -271,6 +270,9 @@ void HubServer::handle_new_request(TxnId id, const sip::Message& req,
     case Method::kPublish:
     case Method::kSubscribe:
       handle_presence(id, req, in);
+      return;
+    case Method::kCancel:  // nothing here can be cancelled (RFC 3261 §9.2: no match -> 481)
+      respond(id, req, 481);
       return;
     case Method::kUnknown: {
       const std::pair<std::string_view, std::string_view> h[] = {{"Allow", kAllow}};

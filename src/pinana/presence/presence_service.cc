@@ -41,11 +41,15 @@ ContactParse parse_contact(const sip::Message& request) {
       return;
     }
     auto na = sip::parse_name_addr(e);
-    if (!na.ok() || na->uri.text.empty()) {
+    if (!na.ok() || !na->uri.is_sip()) {  // the remote target must be a SIP or SIPS URI
       valid = false;
       return;
     }
-    out.target = std::string(na->uri.text);
+    // URI headers (RFC 3261 §19.1.5) never belong in a Request-URI: the NOTIFYs go to the rest.
+    std::string_view target = na->uri.text;
+    if (!na->uri.headers.empty())
+      target = target.substr(0, target.size() - na->uri.headers.size() - 1);
+    out.target = std::string(target);
   });
   out.present = n > 0;
   out.valid = valid && n == 1;

@@ -80,6 +80,11 @@ TEST_F(HubServerTest, UnknownAndUnsupportedMethods) {
     EXPECT_FALSE(allow.count(method)) << r->raw;
   }
 
+  // CANCEL: there is never anything to cancel (RFC 3261 §9.2).
+  auto cancel = exchange(*ua, request(*ua, "CANCEL", "sip:alice@example.com"));
+  ASSERT_TRUE(cancel.has_value());
+  EXPECT_EQ(cancel->message.status_code(), 481) << cancel->raw;
+
   // INVITE: no INVITE server transaction exists, so a retransmission is answered again rather
   // than absorbed.
   const std::string invite = request(*ua, "INVITE", "sip:alice@example.com").text();

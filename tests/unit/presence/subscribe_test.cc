@@ -280,7 +280,20 @@ TEST_F(SubscribeTest, MissingContactIs400) {
   EXPECT_EQ(send_subscribe(w, b).status_code(), 400);
   b.set("Contact", "<sip:a@127.0.0.1>, <sip:b@127.0.0.1>");
   EXPECT_EQ(send_subscribe(w, b).status_code(), 400);
+  b.set("Contact", "<tel:+15551234>");  // the remote target must be a SIP URI
+  EXPECT_EQ(send_subscribe(w, b).status_code(), 400);
   EXPECT_EQ(service().subscriptions().size(), 0u);
+}
+
+TEST_F(SubscribeTest, UriHeadersOfTheContactStayOutOfTheNotifyRequestUri) {
+  Subscriber w;
+  RequestBuilder b = subscribe_request(w);
+  b.set("Contact", "<sip:watcher@127.0.0.1:5099?Subject=x>");
+  EXPECT_EQ(send_subscribe(w, b).status_code(), 200);
+  ASSERT_EQ(last.notifies.size(), 1u);
+  auto n = sip::Message::from_bytes(last.notifies[0].request, sip::Framing::kStream);
+  ASSERT_TRUE(n.ok()) << n.error().reason;
+  EXPECT_EQ(n->request_uri().text, "sip:watcher@127.0.0.1:5099");
 }
 
 TEST_F(SubscribeTest, LowerCSeqInTheDialogIs500) {
