@@ -25,6 +25,9 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
     if (first.ok() && !first->uri.params.has("lr")) {
       strict = true;
       first_route_uri = first->uri.text;
+      // A Request-URI carries no URI headers (RFC 3261 §19.1.5).
+      if (!first->uri.headers.empty())
+        first_route_uri.remove_suffix(first->uri.headers.size() + 1);
     }
   }
   w.request_line("NOTIFY", strict ? first_route_uri : std::string_view(d.remote_target));

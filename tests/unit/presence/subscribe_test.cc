@@ -98,6 +98,16 @@ TEST_F(SubscribeTest, StrictRouterFirstPutsTheTargetLastInRoute) {
   EXPECT_EQ(routes, (std::vector<std::string>{"<sip:p2.example.com;lr>", "<" + w.contact + ">"}));
 }
 
+TEST_F(SubscribeTest, StrictRouterUriHeadersStayOutOfTheRequestUri) {
+  Subscriber w;
+  RequestBuilder b = subscribe_request(w);
+  b.add("Record-Route", "<sip:strict.example.com?X=1>");
+  send_subscribe(w, b);
+  ASSERT_EQ(last.notifies.size(), 1u);
+  sip::Message n = parse(last.notifies[0].request);
+  EXPECT_EQ(n.request_uri().text, "sip:strict.example.com");
+}
+
 TEST_F(SubscribeTest, TcpFlowIsKeptAsTheNotifyDestination) {
   context.source = Flow{Transport::kTcp, "::1", 40000, 17};
   Subscriber w;
