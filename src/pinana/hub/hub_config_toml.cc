@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "pinana/hub/listen_spec.h"
+#include "pinana/presence/packages/register_all.h"
 
 namespace pinana::hub {
 namespace {
@@ -139,6 +140,13 @@ Status ConfigReader::read_packages(const toml::node& n, HubConfig& config) const
     const std::string path = "packages." + package;
     const auto* pt = value.as_table();
     if (!pt) return wrong_type(value, path, "a table");
+    bool known = false;
+    std::string names;
+    for (const auto& p : presence::packages::make_all_packages()) {
+      known = known || p->name() == package;
+      names.append(names.empty() ? "" : ", ").append(p->name());
+    }
+    if (!known) return fail(value, path + ": unknown event package (known: " + names + ")");
     ExpiryBoundsConfig bounds;
     const toml::node* min_at = nullptr;
     const toml::node* max_at = nullptr;

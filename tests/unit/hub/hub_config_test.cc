@@ -125,6 +125,12 @@ TEST(HubConfig, UnknownKeyInAccessRule) {
             "hub.toml:4: unknown key \"users[0].subscribe.presentity\"");
 }
 
+TEST(HubConfig, UnknownPackageName) {
+  EXPECT_EQ(error_of("min_expires = 5\n[packages.presense]\nmin_expires = 60\n"),
+            "hub.toml:2: packages.presense: unknown event package (known: presence, dialog, "
+            "message-summary, asterisk-devicestate, asterisk-mwi)");
+}
+
 TEST(HubConfig, UnknownKeyInPackage) {
   EXPECT_EQ(error_of("[packages.presence]\nmin_expires = 1\nexpires = 4\n"),
             "hub.toml:3: unknown key \"packages.presence.expires\"");
