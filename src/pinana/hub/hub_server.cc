@@ -79,6 +79,8 @@ presence::PresenceConfig presence_config(const HubConfig& config,
   const std::string host =
       first.address.find(':') != std::string::npos ? "[" + first.address + "]" : first.address;
   pc.contact_uri = "sip:hub@" + host + ":" + std::to_string(port);
+  // A TCP-only hub says so, or subscribers would send their refreshes over UDP (§19.1.4).
+  if (first.transport == sip::transport::TransportKind::kTcp) pc.contact_uri += ";transport=tcp";
   pc.via_sent_by = host + ":" + std::to_string(port);
   for (const auto* p : registry.packages()) {
     presence::ExpiryOverride o;
