@@ -168,3 +168,26 @@ TEST_F(HubServerTest, GraceTimerOutlivingTheServerIsHarmless) {
 
 }  // namespace
 }  // namespace pinana::hub
+
+namespace pinana::hub {
+namespace {
+
+TEST_F(HubServerTest, ContactSaysTcpWhenTheFirstListenerIsTcp) {
+  HubConfig c = base_config();
+  std::swap(c.listen[0], c.listen[1]);  // TCP first
+  start(c);
+  const auto& ep = hub_->bound()[0];
+  testing::TcpPeer watcher(io_, boost::asio::ip::tcp::endpoint(ep.address, ep.port));
+  auto ok = exchange(watcher, subscribe(watcher, testing::kAlice));
+  ASSERT_TRUE(ok.has_value());
+  ASSERT_EQ(ok->message.status_code(), 200) << ok->raw;
+  const sip::HeaderField* contact = ok->message.find(sip::HeaderId::kContact);
+  ASSERT_NE(contact, nullptr);
+  auto na = sip::parse_name_addr(contact->value);
+  ASSERT_TRUE(na.ok());
+  EXPECT_EQ(na->uri.params.get("transport"), "tcp") << ok->raw;
+  EXPECT_EQ(na->uri.port, ep.port);
+}
+
+}  // namespace
+}  // namespace pinana::hub
