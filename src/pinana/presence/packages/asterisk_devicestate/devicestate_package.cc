@@ -27,28 +27,21 @@ nlohmann::ordered_json DevicestateTraits::key_json(const Key& key) {
 Result<std::unique_ptr<Document>> DevicestatePackage::parse(std::string_view content_type,
                                                             std::string_view body,
                                                             const Document* previous) const {
-  if (Status s = common::expect_media_type(content_type, "application", "json"); !s)
-    return s.error();
-  auto json = common::parse_json_object(body);
-  if (!json) return json.error();
-  const nlohmann::json& obj = *json;
-
-  auto type = common::required_string(obj, "type");
-  if (!type) return type.error();
-  auto eid_text = common::required_string(obj, "eid");
-  if (!eid_text) return eid_text.error();
-  auto eid = common::Eid::parse(*eid_text);
-  if (!eid) return eid.error();
+  auto parsed = common::parse_asterisk_object(content_type, body);
+  if (!parsed) return parsed.error();
+  const nlohmann::json& obj = parsed->object;
+  const std::string& type = parsed->type;
+  const common::Eid& eid = parsed->eid;
 
   auto doc = derive(previous);
   if (!doc) return doc.error();
 
-  if (*type == "refresh") {
+  if (type == "refresh") {
     // No state: a request that every node re-send its states, passed on to the watchers.
-    (*doc)->mark_refresh(*eid);
+    (*doc)->mark_refresh(eid);
     return std::unique_ptr<Document>(std::move(*doc));
   }
-  if (*type != "devicestate") return Error{400, "unknown type \"" + std::string(*type) + "\""};
+  if (type != "devicestate") return Error{400, "unknown type \"" + type + "\""};
 
   auto device = common::required_string(obj, "device");
   if (!device) return device.error();
@@ -61,7 +54,7 @@ Result<std::unique_ptr<Document>> DevicestatePackage::parse(std::string_view con
   const auto c = obj.find("cachable");
   const bool cachable = c != obj.end() && c->is_number_integer() && c->get<int64_t>() == 1;
 
-  (*doc)->put(DeviceKey{std::string(*device), *eid}, DeviceValue{*state, cachable});
+  (*doc)->put(DeviceKey{std::string(*device), eid}, DeviceValue{*state, cachable});
   return std::unique_ptr<Document>(std::move(*doc));
 }
 

@@ -27,27 +27,20 @@ nlohmann::ordered_json MwiTraits::key_json(const Key& key) {
 Result<std::unique_ptr<Document>> MwiPackage::parse(std::string_view content_type,
                                                     std::string_view body,
                                                     const Document* previous) const {
-  if (Status s = common::expect_media_type(content_type, "application", "json"); !s)
-    return s.error();
-  auto json = common::parse_json_object(body);
-  if (!json) return json.error();
-  const nlohmann::json& obj = *json;
-
-  auto type = common::required_string(obj, "type");
-  if (!type) return type.error();
-  auto eid_text = common::required_string(obj, "eid");
-  if (!eid_text) return eid_text.error();
-  auto eid = common::Eid::parse(*eid_text);
-  if (!eid) return eid.error();
+  auto parsed = common::parse_asterisk_object(content_type, body);
+  if (!parsed) return parsed.error();
+  const nlohmann::json& obj = parsed->object;
+  const std::string& type = parsed->type;
+  const common::Eid& eid = parsed->eid;
 
   auto doc = derive(previous);
   if (!doc) return doc.error();
 
-  if (*type == "refresh") {
-    (*doc)->mark_refresh(*eid);
+  if (type == "refresh") {
+    (*doc)->mark_refresh(eid);
     return std::unique_ptr<Document>(std::move(*doc));
   }
-  if (*type != "mailboxstate") return Error{400, "unknown type \"" + std::string(*type) + "\""};
+  if (type != "mailboxstate") return Error{400, "unknown type \"" + type + "\""};
 
   auto uniqueid = common::required_string(obj, "uniqueid");
   if (!uniqueid) return uniqueid.error();
@@ -57,7 +50,7 @@ Result<std::unique_ptr<Document>> MwiPackage::parse(std::string_view content_typ
   auto new_count = common::required_count(obj, "new");
   if (!new_count) return new_count.error();
 
-  (*doc)->put(MailboxKey{std::string(*uniqueid), *eid}, MailboxValue{*old_count, *new_count});
+  (*doc)->put(MailboxKey{std::string(*uniqueid), eid}, MailboxValue{*old_count, *new_count});
   return std::unique_ptr<Document>(std::move(*doc));
 }
 

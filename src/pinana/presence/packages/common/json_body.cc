@@ -1,5 +1,7 @@
 #include "pinana/presence/packages/common/json_body.h"
 
+#include "pinana/presence/packages/common/media_type.h"
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -64,6 +66,20 @@ Result<uint32_t> required_count(const nlohmann::json& object, const char* name) 
       return static_cast<uint32_t>(v);
   }
   return Error{400, std::string("\"") + name + "\" is not a count (integer 0..2147483647)"};
+}
+
+Result<AsteriskObject> parse_asterisk_object(std::string_view content_type, std::string_view body) {
+  if (Status s = expect_media_type(content_type, "application", "json"); !s) return s.error();
+  auto json = parse_json_object(body);
+  if (!json) return json.error();
+  auto type = required_string(*json, "type");
+  if (!type) return type.error();
+  auto eid_text = required_string(*json, "eid");
+  if (!eid_text) return eid_text.error();
+  auto eid = Eid::parse(*eid_text);
+  if (!eid) return eid.error();
+  AsteriskObject out{std::move(json.value()), std::string(*type), *eid};
+  return out;
 }
 
 }  // namespace pinana::presence::packages::common

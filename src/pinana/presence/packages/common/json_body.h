@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "pinana/base/result.h"
+#include "pinana/presence/packages/common/eid.h"
 
 namespace pinana::presence::packages::common {
 
@@ -26,5 +28,14 @@ Result<std::string_view> required_string(const nlohmann::json& object, const cha
 
 // The member `name` of `object` as an integer in [0, INT32_MAX] (message counts).
 Result<uint32_t> required_count(const nlohmann::json& object, const char* name);
+
+// What every Asterisk PUBLISH body shares (Content-Type application/json, one object with a
+// "type" and a valid "eid"), read once for both packages.
+struct AsteriskObject {
+  nlohmann::json object;
+  std::string type;
+  Eid eid;
+};
+Result<AsteriskObject> parse_asterisk_object(std::string_view content_type, std::string_view body);
 
 }  // namespace pinana::presence::packages::common
