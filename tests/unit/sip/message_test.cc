@@ -81,12 +81,12 @@ std::string with_header(const std::string& header) {
 }
 
 TEST(Message, RejectsBadKnownHeaders) {
-  for (const char* h :
-       {"SIP-ETag: a b\r\n", "SIP-If-Match: \r\n", "Event: \r\n", "Expires: soon\r\n",
-        "Subscription-State: ;x\r\n", "Accept: text\r\n", "Require: a,,b\r\n",
-        "Content-Type: text\r\n", "Max-Forwards: 256\r\n", "Contact: <sip:a@b\r\n",
-        "Allow-Events: presence;id=1\r\n", "Route: <sip:a@b> x\r\n", "NoColon\r\n",
-        " leading: space\r\n", "Call-ID: a b\r\n"}) {
+  for (const char* h : {"SIP-ETag: a b\r\n", "SIP-If-Match: \r\n", "Event: \r\n",
+                        "Expires: soon\r\n", "Subscription-State: ;x\r\n", "Accept: text\r\n",
+                        "Require: a,,b\r\n", "Content-Type: text\r\n", "Max-Forwards: 256\r\n",
+                        "Contact: <sip:a@b\r\n", "Allow-Events: presence;id=1\r\n",
+                        "Route: <sip:a@b> x\r\n", "NoColon\r\n", " leading: space\r\n",
+                        "Call-ID: a b\r\n", "To: <sip:x@y>;tag\r\n", "From: <sip:x@y>;tag=\r\n"}) {
     auto r = Message::from_bytes(with_header(h), Framing::kDatagram);
     EXPECT_FALSE(r.ok()) << h;
     if (!r.ok()) {
