@@ -43,7 +43,7 @@ bench-parse: build
 fuzz: deps
 	fuzz/run.sh sip_message_fuzz 600
 	fuzz/run.sh sip_uri_fuzz 600
-	fuzz/hub/run.sh 600
+	fuzz/run.sh hub_request_fuzz 600
 
 format:
 	find src apps tests bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -3,13 +3,15 @@
 #
 #   fuzz/run.sh TARGET SECONDS [extra libFuzzer flags...]
 #
-# TARGET is sip_message_fuzz or sip_uri_fuzz. The run works on a copy of the committed seed
-# corpus in build/fuzz/corpus-TARGET (new inputs land there, not in fuzz/corpus/), writes crash,
-# leak and timeout inputs to build/fuzz/artifacts/, and exits non-zero when it found one.
+# TARGET: sip_message_fuzz, sip_uri_fuzz, hub_request_fuzz, or a package parser target
+# (pidf_fuzz, dialog_info_fuzz, message_summary_fuzz, asterisk_devicestate_fuzz,
+# asterisk_mwi_fuzz). The run works on a copy of the committed seed corpus in
+# build/fuzz/corpus-TARGET (new inputs land there, not in the repository), writes crash, leak and
+# timeout inputs to build/fuzz/artifacts/, and exits non-zero when it found one.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 {sip_message_fuzz|sip_uri_fuzz} SECONDS [libFuzzer flags...]" >&2
+  echo "usage: $0 TARGET SECONDS [libFuzzer flags...]" >&2
   exit 2
 }
 [[ $# -ge 2 ]] || usage
@@ -17,14 +19,26 @@ target=$1
 seconds=$2
 shift 2
 [[ $seconds =~ ^[0-9]+$ ]] || usage
-case $target in
-  sip_message_fuzz) seeds=sip_message ;;
-  sip_uri_fuzz) seeds=sip_uri ;;
-  *) usage ;;
-esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/fuzz
+# Where each target's binary (under build/fuzz) and seed corpus (under fuzz/) live, its
+# dictionaries and input size limit.
+max_len=8192
+dicts=()
+case $target in
+  sip_message_fuzz) dir=fuzz seeds=fuzz/corpus/sip_message dicts=(fuzz/sip.dict) ;;
+  sip_uri_fuzz) dir=fuzz seeds=fuzz/corpus/sip_uri dicts=(fuzz/sip.dict) ;;
+  hub_request_fuzz)
+    dir=fuzz/hub seeds=fuzz/hub/corpus/hub_request dicts=(fuzz/sip.dict fuzz/hub/hub.dict)
+    max_len=16384
+    ;;
+  pidf_fuzz | dialog_info_fuzz | message_summary_fuzz | asterisk_devicestate_fuzz | asterisk_mwi_fuzz)
+    dir=fuzz/packages seeds=fuzz/packages/corpus/${target%_fuzz}
+    ;;
+  *) usage ;;
+esac
+
 cd "$root"
 [[ -f $build/CMakeCache.txt ]] || cmake --preset fuzz
 cmake --build "$build" --target "$target" -j 2
@@ -33,18 +47,24 @@ work=$build/corpus-$target
 artifacts=$build/artifacts
 mkdir -p "$work" "$artifacts"
 # Seed the working corpus; inputs already there from earlier runs are kept.
-cp -n "$root/fuzz/corpus/$seeds"/* "$work"/
+cp -n "$root/$seeds"/* "$work"/
+dict_flag=()
+if [[ ${#dicts[@]} -gt 0 ]]; then
+  dict=$build/$target.dict
+  (cd "$root" && cat "${dicts[@]}") > "$dict"
+  dict_flag=(-dict="$dict")
+fi
 
 # UBSan only stops the run (so libFuzzer reports a crash) when told to halt.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 
 rc=0
-"$build/fuzz/$target" \
+"$build/$dir/$target" \
   -max_total_time="$seconds" \
-  -max_len=8192 \
+  -max_len="$max_len" \
   -timeout=30 \
-  -dict="$root/fuzz/sip.dict" \
+  "${dict_flag[@]}" \
   -artifact_prefix="$artifacts/" \
   -print_final_stats=1 \
   "$@" "$work" || rc=$?
