@@ -515,10 +515,8 @@ void HubServer::on_timer_fired() {
   while (!timers_.empty() && timers_.begin()->first <= now) {
     auto [id, timer] = timers_.begin()->second;
     timers_.erase(timers_.begin());
-    const bool had_client = clients_.count(id) > 0;
     auto out = table_.on_timer(id, timer);
     execute(out);
-    (void)had_client;
   }
   if (presence_deadline_ && *presence_deadline_ <= now) {
     presence_deadline_.reset();
