@@ -343,14 +343,6 @@ class HubModel {
     FUZZ_CHECK(s->notify_in_flight());
     FUZZ_CHECK(n.destination == s->flow());
     FUZZ_CHECK(std::find(flows().begin(), flows().end(), n.destination) != flows().end());
-    if (unsendable(n.request)) {
-      // The hub's fallback for a NOTIFY it cannot parse: report it as unanswered at once.
-      Watch& w = watches_[n.subscription.value];
-      FUZZ_CHECK(!w.in_flight && !w.final_sent);
-      w.in_flight = true;
-      report(n.subscription, s->terminating(), presence::kNotifyNoResponse);
-      return;
-    }
     sip::Message msg = check_notify(n.request, *s, registry_, kMaxExpires);
     auto state = sip::parse_subscription_state(msg.value(HeaderId::kSubscriptionState));
     const bool final = state.ok() && state->state == "terminated";
@@ -383,15 +375,6 @@ class HubModel {
     if (it == clients_.end() || it->second.reported) return;
     it->second.reported = true;
     report(it->second.subscription, it->second.final, status);
-  }
-
-  // Known finding (reported, not fixed here): the NOTIFY Request-URI is the subscriber's Contact
-  // URI (or a strict router's Record-Route URI) as written, URI headers ("?x=y") included, which
-  // RFC 3261 §19.1.1 forbids in a Request-URI and the hub's own parser refuses; hub_server.cc then
-  // drops the watcher as if the NOTIFY had gone unanswered. Any other parse failure still aborts.
-  static bool unsendable(std::string_view notify) {
-    auto parsed = sip::Message::from_bytes(notify, sip::Framing::kStream);
-    return !parsed.ok() && parsed.error().reason == "Request-URI carries URI headers";
   }
 
   // Gives the service the outcome `status` of subscription `sub`'s outstanding NOTIFY.
