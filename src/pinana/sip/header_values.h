@@ -59,7 +59,11 @@ struct NameAddr {
   bool angle_brackets = false;
   Params params;
 
-  std::string_view tag() const { return params.get("tag"); }
+  // The first tag parameter, picked out while parsing; tag_present tells ";tag" from no tag.
+  std::string_view tag_param;
+  bool tag_present = false;
+
+  std::string_view tag() const { return tag_param; }
 };
 Result<NameAddr> parse_name_addr(std::string_view element);
 Status parse_name_addr_into(std::string_view element, NameAddr& out);

@@ -206,8 +206,7 @@ Status MessageParser::check_field(HeaderField& h) {
       NameAddr& na = seen ? other : (h.id == HeaderId::kFrom ? m_.from_ : m_.to_);
       if (auto s = parse_name_addr_into(h.value, na); !s) return from_error(s.error());
       // tag-param = "tag" EQUAL token: a bare ";tag" would read as no tag at all.
-      if (auto tag = na.params.find("tag");
-          tag && (!tag->has_value || !chars::is_token(tag->value)))
+      if (na.tag_present && !chars::is_token(na.tag_param))
         return bad("tag parameter without a token value");
       seen = true;
       return Status::Ok();

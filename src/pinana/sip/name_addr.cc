@@ -69,7 +69,13 @@ Status parse_name_addr_into(std::string_view element, NameAddr& na) {
     if (auto s = parse_uri_into(uri_text, na.uri); !s) return s;
     c.advance(uri_text.size());
   }
-  if (!scan_header_params(c, na.params)) return na_error("bad parameter", element);
+  auto pick = [&na](const Param& p) {
+    if (!na.tag_present && p.name.size() == 3 && chars::iequals(p.name, "tag")) {
+      na.tag_present = true;
+      na.tag_param = p.value;
+    }
+  };
+  if (!scan_header_params(c, na.params, pick)) return na_error("bad parameter", element);
   c.skip_lws();
   if (!c.done()) return na_error("unexpected text", element);
   return Status::Ok();

@@ -87,7 +87,7 @@ size_t TransactionKey::hash() const {
 
 std::optional<MergedRequestKey> MergedRequestKey::of(const Message& request) {
   const NameAddr* to = request.to();
-  if (to != nullptr && to->params.has("tag")) return std::nullopt;
+  if (to != nullptr && to->tag_present) return std::nullopt;
   const CSeq* cseq = request.cseq();
   if (cseq == nullptr) return std::nullopt;
   MergedRequestKey k;

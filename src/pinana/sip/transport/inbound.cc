@@ -207,7 +207,7 @@ std::optional<std::string> stateless_response(std::string_view raw, const Error&
   if (req.has_to) {
     if (auto to = parse_name_addr(req.to); to.ok()) {
       out += "To: " + std::string(req.to);
-      if (to->tag().empty() && !to->params.has("tag")) {
+      if (!to->tag_present) {
         // A stateless UAS still tags the To (§8.2.6.2); derive it from the request so that a
         // retransmission gets the same tag.
         const size_t h =
