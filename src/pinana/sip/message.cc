@@ -127,10 +127,13 @@ Status MessageParser::parse_start_line(std::string_view line) {
     return fail(400, "bad SIP version \"" + std::string(m_.version_) + "\"");
   if (!is_sip2(m_.version_))
     return fail(505, "unsupported SIP version " + std::string(m_.version_));
-  if (uri_text.empty() || uri_text.find_first_of(" \t") != std::string_view::npos)
-    return fail(400, "Request-URI is empty or contains whitespace");
-  if (auto s = parse_uri_into(uri_text, m_.request_uri_); !s)
+  // The URI grammar admits no SP or HTAB (and no empty URI), so the whitespace check only has to
+  // pick the more helpful reason once the URI has failed.
+  if (auto s = parse_uri_into(uri_text, m_.request_uri_); !s) {
+    if (uri_text.empty() || uri_text.find_first_of(" \t") != std::string_view::npos)
+      return fail(400, "Request-URI is empty or contains whitespace");
     return fail(400, "bad Request-URI: " + s.error().reason);
+  }
   if (!m_.request_uri_.headers.empty()) return fail(400, "Request-URI carries URI headers");
   return Status::Ok();
 }
