@@ -1,5 +1,6 @@
 #include "pinana/sip/uri.h"
 
+#include <array>
 #include <charconv>
 
 namespace pinana::sip {
@@ -89,25 +90,117 @@ bool valid_ipv6(std::string_view s) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
-// hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanumerics and inner hyphens,
-// the top label starting with a letter (a name of digits and dots only must be an IPv4 address).
-bool valid_hostname(std::string_view s) {
-  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
-  if (s.empty()) return false;
-  char prev = '.';
-  char top_first = 0;
-  for (char c : s) {
-    if (c == '.') {
-      if (prev == '.' || prev == '-') return false;
-    } else if (chars::is_alpha(c) || chars::is_digit(c)) {
-      if (prev == '.') top_first = c;
-    } else if (c != '-' || prev == '.') {
-      return false;
-    }
-    prev = c;
-  }
-  return prev != '-' && chars::is_alpha(top_first);
+// scan_host as a table-driven automaton: one load per byte. The hostname states say whether the
+// current label began with a letter or a digit and whether its last byte was alphanumeric, "-" or
+// "."; valid_hostname's rules (no empty label, no label that starts or ends with "-", a top label
+// that starts with a letter, one trailing "." allowed) become missing transitions. While the run is
+// digits and dots only, the IPv4 states also count octets and their digits, so that valid_ipv4's
+// rules (four octets of one to three digits, each at most 255) need no second pass.
+namespace host_dfa {
+enum : uint8_t {
+  kStart,       // nothing yet (also: octet 0 of an IPv4 address, no digit yet)
+  kAlphaAlnum,  // in a label that began with a letter; last byte alphanumeric
+  kAlphaDash,   // ... last byte "-"
+  kDigitAlnum,  // in a label that began with a digit (and not an IPv4 address); last alphanumeric
+  kDigitDash,
+  kAlphaDot,     // after "." closing a label that began with a letter
+  kDigitDot,     // after "." closing a label that began with a digit (not an IPv4 address)
+  kAlphaDotDot,  // a second "." after kAlphaDot: valid_hostname strips one trailing "." and then
+                 // accepts a name ending in "." again, so "example.com.." is a hostname; only the
+                 // end of the run may follow
+  kIpv4,         // IPv4 states: kIpv4 + octet * kOctetStates + digit state; then the dots
+};
+// Digit states of an IPv4 octet: what the digits so far allow next.
+enum : uint8_t {
+  kSmall1,  // one digit, 0 or 1: two more digits of any value fit under 256
+  kTwo1,    // "2": a second digit 0-4 allows any third, 5 a third of 0-5
+  kBig1,    // 3-9: one more digit at most
+  kAny2,    // two digits, any third digit fits
+  kLe5_2,   // "25": a third digit of 0-5 fits
+  kNone2,   // two digits, no third fits
+  kThree,   // three digits
+  kOctetStates,
+};
+constexpr uint8_t kIpv4Dots = kIpv4 + 4 * kOctetStates;  // + k - 1: after the k-th dot (k = 1..3)
+constexpr uint8_t kStates = kIpv4Dots + 3;
+constexpr uint8_t kError = kStates;    // the run cannot be a host
+constexpr uint8_t kEnd = kStates + 1;  // not a hostname character: the run ends before it
+
+constexpr uint8_t octet_state(int octet, uint8_t digit_state) {
+  return static_cast<uint8_t>(kIpv4 + octet * kOctetStates + digit_state);
 }
+
+// The next digit state of an IPv4 octet, or kOctetStates when the digit does not fit.
+constexpr uint8_t next_digit(int st, int d) {
+  switch (st) {
+    case -1:  // no digit yet
+      return d <= 1 ? kSmall1 : d == 2 ? kTwo1 : kBig1;
+    case kSmall1:
+      return kAny2;
+    case kTwo1:
+      return d <= 4 ? kAny2 : d == 5 ? kLe5_2 : kNone2;
+    case kBig1:
+      return kNone2;
+    case kAny2:
+      return kThree;
+    case kLe5_2:
+      return d <= 5 ? kThree : kOctetStates;
+    default:
+      return kOctetStates;
+  }
+}
+
+constexpr std::array<std::array<uint8_t, 256>, kStates> make() {
+  std::array<std::array<uint8_t, 256>, kStates> t{};
+  for (auto& row : t) row.fill(kEnd);
+  for (uint8_t s = 0; s < kStates; ++s) {
+    const bool ipv4_octet = s >= kIpv4 && s < kIpv4Dots;
+    const bool ipv4_dot = s >= kIpv4Dots;
+    const bool alpha_label = s == kAlphaAlnum || s == kAlphaDash;
+    const bool digit_label = s == kDigitAlnum || s == kDigitDash || ipv4_octet;
+    const bool in_label = alpha_label || digit_label;
+    const bool label_ends_alnum = s == kAlphaAlnum || s == kDigitAlnum || ipv4_octet;
+    const int octet = ipv4_octet ? (s - kIpv4) / kOctetStates : ipv4_dot ? s - kIpv4Dots + 1 : 0;
+    const int digit_state = ipv4_octet ? (s - kIpv4) % kOctetStates : -1;
+    for (int c = 0; c < 256; ++c) {
+      uint8_t& next = t[s][c];
+      if (s == kAlphaDotDot) {
+        if (chars::is_alpha(static_cast<char>(c)) || chars::is_digit(static_cast<char>(c)) ||
+            c == '-' || c == '.')
+          next = kError;
+        continue;
+      }
+      if (chars::is_alpha(static_cast<char>(c))) {
+        next = digit_label ? kDigitAlnum : kAlphaAlnum;
+      } else if (chars::is_digit(static_cast<char>(c))) {
+        if (s == kStart || ipv4_dot || ipv4_octet) {
+          const uint8_t ds = next_digit(digit_state, c - '0');
+          next = ds == kOctetStates ? uint8_t{kDigitAlnum} : octet_state(octet, ds);
+        } else {
+          next = alpha_label ? kAlphaAlnum : kDigitAlnum;
+        }
+      } else if (c == '-') {
+        next = !in_label ? kError : alpha_label ? uint8_t{kAlphaDash} : uint8_t{kDigitDash};
+      } else if (c == '.') {
+        if (s == kAlphaDot) {
+          next = kAlphaDotDot;
+        } else if (!label_ends_alnum) {
+          next = kError;
+        } else if (s == kAlphaAlnum) {
+          next = kAlphaDot;
+        } else if (ipv4_octet && octet < 3) {
+          next = static_cast<uint8_t>(kIpv4Dots + octet);
+        } else {
+          next = kDigitDot;
+        }
+      }
+    }
+  }
+  return t;
+}
+
+inline constexpr auto kTable = make();
+}  // namespace host_dfa
 
 bool parse_port(std::string_view s, uint16_t& out) {
   if (s.empty() || s.size() > 5) return false;
@@ -129,7 +222,51 @@ bool valid_scheme(std::string_view s) {
   return true;
 }
 
+// The common shape of a SIP URI in one pass: [user "@"] hostname-or-IPv4 [":" port] [uri-params],
+// with no escapes, password, IPv6 reference or URI headers. Returns false when the text is not of
+// that shape or not valid; the caller then runs the general parser, which gives the verdict and
+// the reason. On true the fields are exactly what the general parser would have set.
+bool parse_sip_fast(Uri& u, std::string_view rest) {
+  const char* d = rest.data();
+  const size_t n = rest.size();
+  size_t i = 0;
+  HostType t = scan_host(rest, i);
+  size_t host_start = 0;
+  if (i < n && d[i] != ':' && d[i] != ';') {
+    // Not the end of a host: a user part ending at "@" (user characters only) or another shape.
+    while (i < n && chars::is(d[i], chars::kUnreserved | chars::kUserUnres)) ++i;
+    if (i == 0 || i >= n || d[i] != '@') return false;
+    u.user = rest.substr(0, i);
+    u.has_user = true;
+    host_start = ++i;
+    t = scan_host(rest, i);
+  }
+  if (t == HostType::kNone) return false;
+  u.host = rest.substr(host_start, i - host_start);
+  u.host_type = t;
+  if (i < n && d[i] == ':') {
+    size_t p = i + 1;
+    unsigned v = 0;
+    while (p < n && chars::is_digit(d[p]) && p - i <= 5)
+      v = v * 10 + static_cast<unsigned>(d[p++] - '0');
+    if (p == i + 1 || p - i > 6 || v > 65535 || (p < n && d[p] != ';')) return false;
+    u.port = static_cast<uint16_t>(v);
+    u.has_port = true;
+    i = p;
+  }
+  if (i == n) return true;
+  if (d[i] != ';') return false;
+  Cursor c(rest.substr(i));
+  return scan_uri_params(c, u.params) && c.done();
+}
+
 Status parse_sip(Uri& u, std::string_view rest) {
+  if (parse_sip_fast(u, rest)) return Status::Ok();
+  u.user = u.password = u.host = u.headers = {};
+  u.has_user = u.has_port = false;
+  u.port = 0;
+  u.host_type = HostType::kNone;
+  u.params = Params();
   // userinfo ends at the first "@": neither parameters nor headers may hold an unescaped one.
   const size_t at = rest.find('@');
   if (at != std::string_view::npos) {
@@ -214,14 +351,38 @@ bool is_ipv6_address(std::string_view text) {
   return valid_ipv6(text);
 }
 
+HostType scan_host(std::string_view text, size_t& pos) {
+  const char* d = text.data();
+  const size_t n = text.size();
+  uint8_t s = host_dfa::kStart;
+  size_t i = pos;
+  for (; i < n; ++i) {
+    const uint8_t next = host_dfa::kTable[s][static_cast<unsigned char>(d[i])];
+    if (next >= host_dfa::kStates) {
+      if (next == host_dfa::kError) {
+        pos = i;
+        return HostType::kNone;
+      }
+      break;
+    }
+    s = next;
+  }
+  pos = i;
+  if (s == host_dfa::kAlphaAlnum || s == host_dfa::kAlphaDot || s == host_dfa::kAlphaDotDot)
+    return HostType::kHostname;
+  if (s >= host_dfa::octet_state(3, 0) && s < host_dfa::kIpv4Dots) return HostType::kIPv4;
+  return HostType::kNone;
+}
+
 HostType classify_host(std::string_view host) {
   if (host.empty()) return HostType::kNone;
   if (host.front() == '[') {
     if (host.size() < 3 || host.back() != ']') return HostType::kNone;
     return valid_ipv6(host.substr(1, host.size() - 2)) ? HostType::kIPv6 : HostType::kNone;
   }
-  if (chars::is_digit(host.back()) && valid_ipv4(host)) return HostType::kIPv4;
-  return valid_hostname(host) ? HostType::kHostname : HostType::kNone;
+  size_t pos = 0;
+  const HostType t = scan_host(host, pos);
+  return pos == host.size() ? t : HostType::kNone;
 }
 
 Status parse_uri_into(std::string_view text, Uri& u) {

@@ -50,6 +50,12 @@ Status parse_uri_into(std::string_view text, Uri& out);
 // kNone when the text is not a valid host. Used by the URI and Via parsers.
 HostType classify_host(std::string_view host);
 
+// Scans the run of hostname characters (letters, digits, "." and "-") that starts at `pos` and
+// classifies it in the same pass: kHostname or kIPv4 when the run is a valid host, else kNone.
+// `pos` ends after the run (or earlier, at the first byte that makes it invalid). A bracketed IPv6
+// reference is not scanned here.
+HostType scan_host(std::string_view text, size_t& pos);
+
 // True for an IPv6 address without brackets ("2001:db8::1", "::ffff:192.0.2.1").
 bool is_ipv6_address(std::string_view text);
 

@@ -33,13 +33,14 @@ Status parse_via_at(Cursor& c, Via& v) {
   if (c.peek() == '[') {
     while (!c.done() && c.peek() != ']') c.advance();
     if (!c.consume(']')) return via_error("unterminated IPv6 reference");
+    v.host = c.slice(host_start);
+    v.host_type = classify_host(v.host);
   } else {
-    while (!c.done() && (chars::is_alpha(c.peek()) || chars::is_digit(c.peek()) ||
-                         c.peek() == '.' || c.peek() == '-'))
-      c.advance();
+    size_t end = host_start;
+    v.host_type = scan_host(c.text(), end);
+    c.set_pos(end);
+    v.host = c.slice(host_start);
   }
-  v.host = c.slice(host_start);
-  v.host_type = classify_host(v.host);
   if (v.host_type == HostType::kNone) return via_error("bad sent-by host");
   if (c.consume_sep(':')) {
     auto digits = c.take_digits();
