@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace pinana::sip::chars {
 
@@ -68,8 +69,22 @@ constexpr bool is_wsp(char c) {
   return c == ' ' || c == '\t';
 }
 
+// The end of the run of class `flags` that starts at d[i], i < n. Four bytes per round while
+// four remain: the runs are tokens, hosts and parameter values, usually longer than that.
+inline size_t scan(const char* d, size_t i, size_t n, uint16_t flags) {
+  for (; i + 4 <= n; i += 4) {
+    if (!is(d[i], flags)) return i;
+    if (!is(d[i + 1], flags)) return i + 1;
+    if (!is(d[i + 2], flags)) return i + 2;
+    if (!is(d[i + 3], flags)) return i + 3;
+  }
+  while (i < n && is(d[i], flags)) ++i;
+  return i;
+}
+
 constexpr bool is_token(std::string_view s) {
   if (s.empty()) return false;
+  if (!std::is_constant_evaluated()) return scan(s.data(), 0, s.size(), kToken) == s.size();
   for (char c : s)
     if (!is_token(c)) return false;
   return true;

@@ -72,7 +72,7 @@ class Cursor {
   // A run of characters of class `flags`; may be empty.
   std::string_view take(uint16_t flags) {
     const size_t start = pos_;
-    while (pos_ < s_.size() && chars::is(s_[pos_], flags)) ++pos_;
+    pos_ = chars::scan(s_.data(), pos_, s_.size(), flags);
     return s_.substr(start, pos_ - start);
   }
   std::string_view token() { return take(chars::kToken); }

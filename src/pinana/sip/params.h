@@ -61,10 +61,36 @@ class Params {
 // without brackets (RFC 5118 §4.5 asks receivers to accept "received=[2001:db8::9:255]").
 bool scan_gen_value(Cursor& c);
 
+// A parameter as scan_header_params hands it to its caller: also says whether the value is a bare
+// token, which the scan learns for free and callers (Via branch, To/From tag) would otherwise check
+// in a second pass.
+struct ScannedParam : Param {
+  bool token_value = false;
+};
+
+namespace detail {
+// scan_gen_value that also reports whether the value is one token.
+inline bool scan_gen_value(Cursor& c, bool& token) {
+  if (c.peek() == '"') {
+    std::string_view q;
+    token = false;
+    return c.quoted_string(q);
+  }
+  const size_t v = c.pos();
+  c.take(chars::kToken);
+  token = c.pos() != v;
+  if (chars::is(c.peek(), chars::kHostExtra) && !c.done()) {
+    token = false;
+    c.take(chars::kToken | chars::kHostExtra);
+  }
+  return c.pos() != v;
+}
+}  // namespace detail
+
 // Scans header parameters (*( SEMI generic-param )) at the cursor. On success the cursor is after
 // the last parameter and `out` holds them; returns false on a syntax error (empty name, bad value).
-// The second form also calls on_param(const Param&) for each one as it is scanned, so a caller can
-// pick out the parameters it needs without a second pass.
+// The second form also calls on_param(const ScannedParam&) for each one as it is scanned, so a
+// caller can pick out the parameters it needs without a second pass.
 bool scan_header_params(Cursor& c, Params& out);
 
 template <typename OnParam>
@@ -73,12 +99,12 @@ bool scan_header_params(Cursor& c, Params& out, OnParam&& on_param) {
   size_t end = start;
   for (;;) {
     if (!c.consume_sep(';')) break;
-    Param p;
+    ScannedParam p;
     p.name = c.token();
     if (p.name.empty()) return false;
     if (c.consume_sep('=')) {
       const size_t v = c.pos();
-      if (!scan_gen_value(c)) return false;
+      if (!detail::scan_gen_value(c, p.token_value)) return false;
       p.value = c.slice(v);
       p.has_value = true;
     }

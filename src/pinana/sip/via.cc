@@ -52,11 +52,11 @@ Status parse_via_at(Cursor& c, Via& v) {
     v.has_port = true;
   }
   bool bad_branch = false, bad_received = false, bad_rport = false;
-  auto pick = [&](const Param& p) {
+  auto pick = [&](const ScannedParam& p) {
     switch (p.name.size()) {
       case 6:
         if (chars::iequals(p.name, "branch")) {
-          bad_branch = !p.has_value || !chars::is_token(p.value);
+          bad_branch = !p.has_value || !p.token_value;
           v.branch_param = p.value;
         }
         break;
