@@ -81,7 +81,9 @@ class Node:
             self.args += ["--eid", eid]
         if hub_port is not None:
             self.args += ["--hub", "sip:%s:%d" % (LOCAL, hub_port)]
-        self.args += ["--listen", "udp:%s:0" % LOCAL, "--api", "%s:%d" % (LOCAL, api_port)]
+        self.args += ["--listen", "udp:%s:0" % LOCAL]
+        if api_port is not None:
+            self.args += ["--api", "%s:%d" % (LOCAL, api_port)]
         if publish_expires is not None:
             self.args += ["--publish-expires", str(publish_expires)]
         if subscribe_expires is not None:
