@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pinana::sip {
 
 // MessageParser: the steps of Message::parse, kept apart so message.cc stays about storage.
@@ -40,12 +44,21 @@ bool valid_version(std::string_view v) {
   return true;
 }
 
-// The index of the first CR at or after `from`, or `n`. Header lines are short, where a word at a
-// time (the "has a zero byte" test on x ^ CRCRCR..) beats a library memchr's set-up cost.
-size_t find_cr(const char* d, size_t from, size_t n) {
+// The index of the first CR at or after `from`, or `n`. Header lines are short, where an inline
+// scan beats a library memchr's set-up cost: sixteen bytes per step with SSE2 (part of every
+// x86-64), else a word at a time (the "has a zero byte" test on x ^ CRCRCR..).
+inline size_t find_cr(const char* d, size_t from, size_t n) {
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    const int hit = _mm_movemask_epi8(_mm_cmpeq_epi8(x, cr));
+    if (hit != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(hit)));
+  }
+#endif
   constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
   constexpr uint64_t kCr = kOnes * '\r';
-  size_t i = from;
   for (; i + 8 <= n; i += 8) {
     uint64_t x;
     std::memcpy(&x, d + i, 8);
@@ -148,7 +161,7 @@ Status MessageParser::parse_headers(size_t pos, size_t& body_start) {
     }
     HeaderField h;
     size_t p = pos;
-    while (p < n && chars::is_token(d[p])) ++p;
+    p = chars::scan(d, p, n, chars::kToken);
     h.name = all_.substr(pos, p - pos);
     while (p < n && chars::is_wsp(d[p])) ++p;
     // The field runs to a CRLF that is not followed by SP/HTAB (line folding, §7.3.1).
@@ -220,9 +233,14 @@ Status MessageParser::check_field(HeaderField& h) {
     }
     case HeaderId::kRoute:
     case HeaderId::kRecordRoute: {
+      // One address and no comma, the usual case: parsed directly. A value that parsed whole has
+      // terminated quoted strings, so splitting it would have given the same single element; on
+      // failure the general path below gives the verdict and the reason.
+      NameAddr na;
+      if (h.value.find(',') == std::string_view::npos && parse_name_addr_into(h.value, na).ok())
+        return Status::Ok();
       bool ok = true;
       Error err;
-      NameAddr na;
       const bool split = for_each_element(h.value, [&](std::string_view e) {
         if (auto s = parse_name_addr_into(e, na); !s) return ok = false, err = s.error(), false;
         return true;
