@@ -1,9 +1,22 @@
 // Scalar and list header values: CSeq, numbers, Event, Subscription-State, media types, tokens.
 #include "pinana/sip/header_values.h"
 
+#include <tuple>
+
 namespace pinana::sip {
 
 Result<uint32_t> parse_number(std::string_view value, uint32_t max, bool saturate) {
+  // The usual case, up to nine digits and nothing else, needs neither trimming nor overflow care.
+  if (!value.empty() && value.size() <= 9) {
+    uint32_t v = 0;
+    size_t i = 0;
+    for (; i < value.size() && chars::is_digit(value[i]); ++i)
+      v = v * 10 + static_cast<uint32_t>(value[i] - '0');
+    if (i == value.size()) {
+      if (v <= max) return v;
+      if (saturate) return max;
+    }
+  }
   value = trim_lws(value);
   if (value.empty()) return Error{400, "empty number"};
   uint64_t v = 0;
@@ -45,11 +58,18 @@ Result<Event> parse_event(std::string_view value) {
       e.type.find("..") != std::string_view::npos)
     return Error{400, "bad Event type"};
   e.package = e.type.substr(0, e.type.find('.'));
-  if (!scan_header_params(c, e.params)) return Error{400, "bad Event parameter"};
+  // The first "id" parameter is picked out during the scan (what Params::find would return).
+  bool id_seen = false, id_bad = false;
+  auto pick = [&](const ScannedParam& p) {
+    if (!id_seen && p.name.size() == 2 && chars::iequals(p.name, "id")) {
+      id_seen = true;
+      id_bad = !p.has_value || p.value.empty();
+    }
+  };
+  if (!scan_header_params(c, e.params, pick)) return Error{400, "bad Event parameter"};
   c.skip_lws();
   if (!c.done()) return Error{400, "bad Event: unexpected text"};
-  if (auto id = e.params.find("id"); id && (!id->has_value || id->value.empty()))
-    return Error{400, "bad Event id"};
+  if (id_bad) return Error{400, "bad Event id"};
   return e;
 }
 
@@ -59,12 +79,28 @@ Result<SubscriptionState> parse_subscription_state(std::string_view value) {
   SubscriptionState s;
   s.state = c.token();
   if (s.state.empty()) return Error{400, "bad Subscription-State value"};
-  if (!scan_header_params(c, s.params)) return Error{400, "bad Subscription-State parameter"};
+  // The first reason, expires and retry-after parameters are picked out during the scan (what
+  // Params::find would return), then checked in that order.
+  Param reason, expires, retry_after;
+  const Param *reason_p = nullptr, *expires_p = nullptr, *retry_p = nullptr;
+  auto pick = [&](const ScannedParam& p) {
+    auto first = [&p](std::string_view name, Param& slot, const Param*& seen) {
+      if (seen == nullptr && p.name.size() == name.size() && chars::iequals(p.name, name)) {
+        slot = p;
+        seen = &slot;
+      }
+    };
+    first("reason", reason, reason_p);
+    first("expires", expires, expires_p);
+    first("retry-after", retry_after, retry_p);
+  };
+  if (!scan_header_params(c, s.params, pick)) return Error{400, "bad Subscription-State parameter"};
   c.skip_lws();
   if (!c.done()) return Error{400, "bad Subscription-State: unexpected text"};
-  s.reason = s.params.get("reason");
-  for (auto [name, field] : {std::pair{"expires", &s.expires}, {"retry-after", &s.retry_after}}) {
-    if (auto p = s.params.find(name)) {
+  if (reason_p != nullptr) s.reason = reason_p->value;
+  for (auto [name, p, field] :
+       {std::tuple{"expires", expires_p, &s.expires}, {"retry-after", retry_p, &s.retry_after}}) {
+    if (p != nullptr) {
       auto n = parse_number(p->value, 0xffffffffu, true);
       if (!p->has_value || !n) return Error{400, "bad Subscription-State " + std::string(name)};
       *field = n.value();
