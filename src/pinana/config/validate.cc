@@ -27,7 +27,9 @@ Status validate(const NodeConfig& c) {
   if (auto s = as_status(parse_hub_uri(c.hub)); !s) return keyed("hub", c.hub, s);
   if (auto s = as_status(parse_listen(c.listen)); !s) return keyed("listen", c.listen, s);
   if (auto s = check_api(c.api); !s) return keyed("api", c.api, s);
-  if (auto s = check_domain(c.domain); !s) return keyed("domain", c.domain, s);
+  if (!c.domain.empty()) {  // empty: the hub's host
+    if (auto s = check_domain(c.domain); !s) return keyed("domain", c.domain, s);
+  }
   if (auto s = check_profile(c.profile); !s) return Error{0, "profile: " + s.error().reason};
   if (auto s = check_expires(c.publish_expires); !s)
     return Error{0, "publish_expires: " + s.error().reason};

@@ -48,7 +48,7 @@ TEST(NodeConfig, DefaultsWhenEmpty) {
   EXPECT_EQ(c.hub, "sip:127.0.0.1:5060");
   EXPECT_EQ(c.listen, "udp:127.0.0.1:0");
   EXPECT_EQ(c.api, "127.0.0.1:8088");
-  EXPECT_EQ(c.domain, "pinana.local");
+  EXPECT_EQ(c.domain, "");  // the hub's host
   EXPECT_EQ(c.profile, "native");
   EXPECT_EQ(c.publish_expires, 60u);
   EXPECT_EQ(c.subscribe_expires, 60u);
