@@ -118,7 +118,11 @@ class Cursor {
 
 // Trims SP/HTAB and folds from both ends.
 inline std::string_view trim_lws(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  // Bytes <= 0x20 are rare in values, so one comparison rules out all four most of the time.
+  auto ws = [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' &&
+           (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+  };
   while (!s.empty() && ws(s.front())) s.remove_prefix(1);
   while (!s.empty() && ws(s.back())) s.remove_suffix(1);
   return s;

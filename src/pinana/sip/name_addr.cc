@@ -69,8 +69,8 @@ Status parse_name_addr_into(std::string_view element, NameAddr& na) {
     if (auto s = parse_uri_into(uri_text, na.uri); !s) return s;
     c.advance(uri_text.size());
   }
-  auto pick = [&na](const Param& p) {
-    if (!na.tag_present && p.name.size() == 3 && chars::iequals(p.name, "tag")) {
+  auto pick = [&na](const ScannedParam& p) {
+    if (!na.tag_present && p.name.size() == 3 && chars::iequals_token(p.name, "tag")) {
       na.tag_present = true;
       na.tag_param = p.value;
     }

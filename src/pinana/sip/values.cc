@@ -61,7 +61,7 @@ Result<Event> parse_event(std::string_view value) {
   // The first "id" parameter is picked out during the scan (what Params::find would return).
   bool id_seen = false, id_bad = false;
   auto pick = [&](const ScannedParam& p) {
-    if (!id_seen && p.name.size() == 2 && chars::iequals(p.name, "id")) {
+    if (!id_seen && p.name.size() == 2 && chars::iequals_token(p.name, "id")) {
       id_seen = true;
       id_bad = !p.has_value || p.value.empty();
     }
@@ -85,7 +85,7 @@ Result<SubscriptionState> parse_subscription_state(std::string_view value) {
   const Param *reason_p = nullptr, *expires_p = nullptr, *retry_p = nullptr;
   auto pick = [&](const ScannedParam& p) {
     auto first = [&p](std::string_view name, Param& slot, const Param*& seen) {
-      if (seen == nullptr && p.name.size() == name.size() && chars::iequals(p.name, name)) {
+      if (seen == nullptr && chars::iequals_token(p.name, name)) {
         slot = p;
         seen = &slot;
       }

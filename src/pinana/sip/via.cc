@@ -21,10 +21,16 @@ Result<Via> parse_via(std::string_view element) {
 Status parse_via_at(Cursor& c, Via& v) {
   v = Via();
   c.skip_lws();
-  v.protocol = c.token();
-  if (v.protocol.empty() || !c.consume_sep('/')) return via_error("missing protocol");
-  v.version = c.token();
-  if (v.version.empty() || !c.consume_sep('/')) return via_error("missing protocol version");
+  if (c.rest().substr(0, 8) == "SIP/2.0/") {  // as nearly every Via is written
+    v.protocol = c.text().substr(c.pos(), 3);
+    v.version = c.text().substr(c.pos() + 4, 3);
+    c.advance(8);
+  } else {
+    v.protocol = c.token();
+    if (v.protocol.empty() || !c.consume_sep('/')) return via_error("missing protocol");
+    v.version = c.token();
+    if (v.version.empty() || !c.consume_sep('/')) return via_error("missing protocol version");
+  }
   v.transport = c.token();
   if (v.transport.empty()) return via_error("missing transport");
   if (!c.skip_lws()) return via_error("no space before sent-by");
@@ -55,13 +61,13 @@ Status parse_via_at(Cursor& c, Via& v) {
   auto pick = [&](const ScannedParam& p) {
     switch (p.name.size()) {
       case 6:
-        if (chars::iequals(p.name, "branch")) {
+        if (chars::iequals_token(p.name, "branch")) {
           bad_branch = !p.has_value || !p.token_value;
           v.branch_param = p.value;
         }
         break;
       case 8:
-        if (chars::iequals(p.name, "received")) {
+        if (chars::iequals_token(p.name, "received")) {
           // via-received = IPv4address / IPv6address; brackets tolerated (RFC 5118 §4.5).
           const auto t = classify_host(p.value);
           bad_received = p.has_value && t != HostType::kIPv4 && t != HostType::kIPv6 &&
@@ -70,8 +76,8 @@ Status parse_via_at(Cursor& c, Via& v) {
         }
         break;
       case 5:
-        if (chars::iequals(p.name, "maddr")) v.maddr_param = p.value;
-        if (chars::iequals(p.name, "rport")) {
+        if (chars::iequals_token(p.name, "maddr")) v.maddr_param = p.value;
+        if (chars::iequals_token(p.name, "rport")) {
           v.rport_param = true;
           bad_rport = p.has_value &&
                       (p.value.empty() || p.value.size() > 5 || !chars::is_digit_string(p.value));
