@@ -34,6 +34,7 @@ namespace {
 constexpr std::string_view kCrlf = "\r\n";
 
 bool valid_version(std::string_view v) {
+  if (v == "SIP/2.0") return true;  // what nearly every message says
   // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT
   if (v.size() < 7 || !chars::iequals(v.substr(0, 4), "SIP/")) return false;
   auto rest = v.substr(4);
@@ -72,7 +73,7 @@ inline size_t find_cr(const char* d, size_t from, size_t n) {
 }
 
 bool is_sip2(std::string_view v) {
-  return chars::iequals(v, "SIP/2.0");
+  return v == "SIP/2.0" || chars::iequals(v, "SIP/2.0");
 }
 
 std::string field_reason(const HeaderField& h, const Error& e) {
@@ -162,7 +163,7 @@ Status MessageParser::parse_headers(size_t pos, size_t& body_start) {
     HeaderField h;
     size_t p = pos;
     p = chars::scan(d, p, n, chars::kToken);
-    h.name = all_.substr(pos, p - pos);
+    h.name = std::string_view(d + pos, p - pos);
     while (p < n && chars::is_wsp(d[p])) ++p;
     // The field runs to a CRLF that is not followed by SP/HTAB (line folding, §7.3.1).
     size_t e = p;
@@ -179,13 +180,13 @@ Status MessageParser::parse_headers(size_t pos, size_t& body_start) {
       }
       break;
     }
-    h.raw = all_.substr(pos, e + 2 - pos);
+    h.raw = std::string_view(d + pos, e + 2 - pos);
     if (h.name.empty() || p >= e || d[p] != ':') {
       if (chars::is_wsp(d[pos])) return fail(400, "header line starts with whitespace");
       return fail(400, "header line without a name and colon: \"" +
                            std::string(all_.substr(pos, std::min<size_t>(e - pos, 60))) + "\"");
     }
-    h.value = trim_lws(all_.substr(p + 1, e - p - 1));
+    h.value = trim_lws(std::string_view(d + p + 1, e - p - 1));
     h.id = lookup_header(h.name);
     if (m_.headers_.size() >= Message::kMaxHeaders) return fail(400, "too many header fields");
     if (auto s = check_field(h); !s) return s;

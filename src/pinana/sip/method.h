@@ -26,25 +26,30 @@ enum class Method : uint8_t {
 };
 
 constexpr Method method_from_name(std::string_view m) {
-  constexpr std::pair<std::string_view, Method> kMethods[] = {
-      {"ACK", Method::kAck},
-      {"BYE", Method::kBye},
-      {"CANCEL", Method::kCancel},
-      {"INFO", Method::kInfo},
-      {"INVITE", Method::kInvite},
-      {"MESSAGE", Method::kMessage},
-      {"NOTIFY", Method::kNotify},
-      {"OPTIONS", Method::kOptions},
-      {"PRACK", Method::kPrack},
-      {"PUBLISH", Method::kPublish},
-      {"REFER", Method::kRefer},
-      {"REGISTER", Method::kRegister},
-      {"SUBSCRIBE", Method::kSubscribe},
-      {"UPDATE", Method::kUpdate},
-  };
-  for (const auto& [name, id] : kMethods)
-    if (name == m) return id;
-  return Method::kUnknown;
+  // By length, then one comparison: every request parse asks.
+  switch (m.size()) {
+    case 3:
+      return m == "ACK" ? Method::kAck : m == "BYE" ? Method::kBye : Method::kUnknown;
+    case 4:
+      return m == "INFO" ? Method::kInfo : Method::kUnknown;
+    case 5:
+      return m == "PRACK" ? Method::kPrack : m == "REFER" ? Method::kRefer : Method::kUnknown;
+    case 6:
+      if (m == "CANCEL") return Method::kCancel;
+      if (m == "INVITE") return Method::kInvite;
+      if (m == "NOTIFY") return Method::kNotify;
+      return m == "UPDATE" ? Method::kUpdate : Method::kUnknown;
+    case 7:
+      if (m == "MESSAGE") return Method::kMessage;
+      if (m == "OPTIONS") return Method::kOptions;
+      return m == "PUBLISH" ? Method::kPublish : Method::kUnknown;
+    case 8:
+      return m == "REGISTER" ? Method::kRegister : Method::kUnknown;
+    case 9:
+      return m == "SUBSCRIBE" ? Method::kSubscribe : Method::kUnknown;
+    default:
+      return Method::kUnknown;
+  }
 }
 
 }  // namespace pinana::sip

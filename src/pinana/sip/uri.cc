@@ -356,18 +356,34 @@ HostType scan_host(std::string_view text, size_t& pos) {
   const size_t n = text.size();
   uint8_t s = host_dfa::kStart;
   size_t i = pos;
-  for (; i < n; ++i) {
-    const uint8_t next = host_dfa::kTable[s][static_cast<unsigned char>(d[i])];
-    if (next >= host_dfa::kStates) {
-      if (next == host_dfa::kError) {
-        pos = i;
-        return HostType::kNone;
-      }
+  // Four bytes per round while four remain; a state >= kStates ends the run.
+  auto step = [&s, d](size_t k) {
+    const uint8_t next = host_dfa::kTable[s][static_cast<unsigned char>(d[k])];
+    if (next >= host_dfa::kStates) return next;
+    s = next;
+    return uint8_t{0};
+  };
+  uint8_t stop = 0;
+  for (; i + 4 <= n; i += 4) {
+    if ((stop = step(i)) != 0) break;
+    if ((stop = step(i + 1)) != 0) {
+      i += 1;
       break;
     }
-    s = next;
+    if ((stop = step(i + 2)) != 0) {
+      i += 2;
+      break;
+    }
+    if ((stop = step(i + 3)) != 0) {
+      i += 3;
+      break;
+    }
   }
+  if (stop == 0)
+    for (; i < n; ++i)
+      if ((stop = step(i)) != 0) break;
   pos = i;
+  if (stop == host_dfa::kError) return HostType::kNone;
   if (s == host_dfa::kAlphaAlnum || s == host_dfa::kAlphaDot || s == host_dfa::kAlphaDotDot)
     return HostType::kHostname;
   if (s >= host_dfa::octet_state(3, 0) && s < host_dfa::kIpv4Dots) return HostType::kIPv4;
@@ -388,6 +404,11 @@ HostType classify_host(std::string_view host) {
 Status parse_uri_into(std::string_view text, Uri& u) {
   u = Uri();
   u.text = text;
+  if (text.size() > 4 && text.substr(0, 4) == "sip:") {  // the usual scheme, as usually written
+    u.scheme_text = text.substr(0, 3);
+    u.scheme = UriScheme::kSip;
+    return parse_sip(u, text.substr(4));
+  }
   const size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon)))
     return uri_error("missing or bad scheme", text);
