@@ -199,7 +199,53 @@ constexpr std::array<std::array<uint8_t, 256>, kStates> make() {
   return t;
 }
 
-inline constexpr auto kTable = make();
+// The automaton as scanned: bytes fall into nine classes that every state treats alike (other,
+// letter, the digit groups the 255 limit tells apart, ".", "-"), and states are stored
+// premultiplied by the row width, so a step is two small loads and an add. Built from, and checked
+// against, the full table above.
+constexpr size_t kRow = 16;
+constexpr std::array<char, 9> kRepresentative = {'\0', 'a', '0', '2', '3', '5', '6', '.', '-'};
+
+constexpr std::array<uint8_t, 256> make_classes() {
+  std::array<uint8_t, 256> cls{};
+  for (int c = 0; c < 256; ++c) {
+    if (chars::is_alpha(static_cast<char>(c)))
+      cls[c] = 1;
+    else if (c == '0' || c == '1')
+      cls[c] = 2;
+    else if (c == '2')
+      cls[c] = 3;
+    else if (c == '3' || c == '4')
+      cls[c] = 4;
+    else if (c == '5')
+      cls[c] = 5;
+    else if (c >= '6' && c <= '9')
+      cls[c] = 6;
+    else if (c == '.')
+      cls[c] = 7;
+    else if (c == '-')
+      cls[c] = 8;
+  }
+  return cls;
+}
+inline constexpr auto kClass = make_classes();
+
+constexpr std::array<uint16_t, kStates * kRow> make_steps() {
+  const auto full = make();
+  std::array<uint16_t, kStates * kRow> t{};
+  for (uint8_t s = 0; s < kStates; ++s) {
+    for (size_t k = 0; k < kRow; ++k) {
+      const uint8_t next = k < kRepresentative.size()
+                               ? full[s][static_cast<unsigned char>(kRepresentative[k])]
+                               : kEnd;
+      t[s * kRow + k] = static_cast<uint16_t>(next * kRow);
+    }
+    for (int c = 0; c < 256; ++c)  // a class that is not uniform would fail the build here
+      if (t[s * kRow + kClass[c]] != full[s][c] * kRow) throw "host_dfa: byte classes disagree";
+  }
+  return t;
+}
+inline constexpr auto kSteps = make_steps();
 }  // namespace host_dfa
 
 bool parse_port(std::string_view s, uint16_t& out) {
@@ -352,18 +398,19 @@ bool is_ipv6_address(std::string_view text) {
 }
 
 HostType scan_host(std::string_view text, size_t& pos) {
+  using host_dfa::kRow;
   const char* d = text.data();
   const size_t n = text.size();
-  uint8_t s = host_dfa::kStart;
+  unsigned s = host_dfa::kStart * kRow;
   size_t i = pos;
   // Four bytes per round while four remain; a state >= kStates ends the run.
-  auto step = [&s, d](size_t k) {
-    const uint8_t next = host_dfa::kTable[s][static_cast<unsigned char>(d[k])];
-    if (next >= host_dfa::kStates) return next;
+  auto step = [&s, d](size_t k) -> unsigned {
+    const unsigned next = host_dfa::kSteps[s + host_dfa::kClass[static_cast<unsigned char>(d[k])]];
+    if (next >= host_dfa::kStates * kRow) return next;
     s = next;
-    return uint8_t{0};
+    return 0;
   };
-  uint8_t stop = 0;
+  unsigned stop = 0;
   for (; i + 4 <= n; i += 4) {
     if ((stop = step(i)) != 0) break;
     if ((stop = step(i + 1)) != 0) {
@@ -383,7 +430,8 @@ HostType scan_host(std::string_view text, size_t& pos) {
     for (; i < n; ++i)
       if ((stop = step(i)) != 0) break;
   pos = i;
-  if (stop == host_dfa::kError) return HostType::kNone;
+  if (stop == host_dfa::kError * kRow) return HostType::kNone;
+  s /= kRow;
   if (s == host_dfa::kAlphaAlnum || s == host_dfa::kAlphaDot || s == host_dfa::kAlphaDotDot)
     return HostType::kHostname;
   if (s >= host_dfa::octet_state(3, 0) && s < host_dfa::kIpv4Dots) return HostType::kIPv4;
