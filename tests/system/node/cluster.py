@@ -256,9 +256,9 @@ def run(binary, scenarios, workdir, checks):
         body = w.wait(lambda body: dialog_lamp(body) == "confirmed", left)
         checks.check("hub restart: B republished 2000 at the new hub (a watcher sees confirmed)",
                      w.ok() and body is not None, (w.response, w.bodies[-2:]))
-        metrics = hub.metrics()
-        checks.check("hub restart: the new hub holds the nodes' subscriptions",
-                     metrics.get("pinana_hub_subscriptions", 0) >= 6, metrics)
+        ok = poll(lambda: hub.metrics().get("pinana_hub_subscriptions", 0) >= 7, 5, 0.2)
+        checks.check("hub restart: the new hub holds the nodes' 6 subscriptions + the watcher's",
+                     ok, hub.metrics().get("pinana_hub_subscriptions"))
 
         # ---- 6. SIGKILL of A ----------------------------------------------------------------
         a.kill()
@@ -270,16 +270,16 @@ def run(binary, scenarios, workdir, checks):
         checks.check("SIGKILL A: A's EID leaves B's and C's devices within %d s (%.1f s)" % (
             budget, elapsed), gone, (B.device("PJSIP/alice"), C.device("PJSIP/anna")))
         anna = B.get("/api/v1/devices/PJSIP%2Fanna")
-        checks.check("SIGKILL A: a device only A had is 404 or INVALID/UNKNOWN on B",
-                     anna.status == 404 or (anna.json or {}).get("state") in ("INVALID",
-                                                                            "UNKNOWN"), anna)
+        print("info: after SIGKILL A, B's PJSIP/anna: %r; B's cluster: %s; B's 2000: %s" % (
+            anna, B.get("/api/v1/cluster").body, B.get("/api/v1/extensions/2000").body))
+        checks.check("SIGKILL A: a device only A had is 404 on B", anna.status == 404, anna)
         alice = B.device("PJSIP/alice") or {}
         checks.check("SIGKILL A: PJSIP/alice is no longer INUSE on B",
                      alice.get("state") != "INUSE", alice)
         cluster = B.cluster() or {}
         members = {m.get("eid"): m for m in cluster.get("nodes", [])}
-        checks.check("SIGKILL A: B's /api/v1/cluster no longer lists A (or with 0 devices)",
-                     EID_A not in members or members[EID_A].get("devices") == 0, cluster)
+        checks.check("SIGKILL A: B's /api/v1/cluster no longer lists A", EID_A not in members,
+                     cluster)
         checks.check("SIGKILL A: B's /api/v1/cluster lists B (self) and C",
                      members.get(EID_B, {}).get("self") is True and EID_C in members, cluster)
         ok = poll(lambda: exten_state(B, "2000") in ("Idle", "Unavailable"), 3)
