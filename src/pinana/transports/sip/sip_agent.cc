@@ -205,7 +205,7 @@ std::string SipAgent::via() {
 }
 
 void SipAgent::send_publish(PublicationId id, Publication& p, const pc::PublishRequest& r,
-                            bool authorized) {
+                            int challenges) {
   std::string text;
   psip::MessageWriter w(text);
   w.request_line("PUBLISH", p.spec.request_uri);
@@ -228,14 +228,14 @@ void SipAgent::send_publish(PublicationId id, Publication& p, const pc::PublishR
   ctx.publication = true;
   ctx.owner = id;
   ctx.publish = r;
-  ctx.authorized = authorized;
-  if (!start_client(std::move(text), std::move(ctx), digest_.has_value())) {
+  ctx.challenges = challenges;
+  if (!start_client(std::move(text), std::move(ctx))) {
     p.machine.on_failure(clock_.now());
   }
 }
 
 void SipAgent::send_subscribe(SubscriptionId id, Subscription& s, const pc::SubscribeRequest& r,
-                              bool authorized) {
+                              int challenges) {
   std::string text;
   psip::MessageWriter w(text);
   const std::string& target = r.remote_target.empty() ? s.spec.request_uri : r.remote_target;
@@ -261,21 +261,25 @@ void SipAgent::send_subscribe(SubscriptionId id, Subscription& s, const pc::Subs
   ctx.publication = false;
   ctx.owner = id;
   ctx.subscribe = r;
-  ctx.authorized = authorized;
-  if (!start_client(std::move(text), std::move(ctx), digest_.has_value())) {
+  ctx.challenges = challenges;
+  if (!start_client(std::move(text), std::move(ctx))) {
     s.machine.on_failure(r.call_id, r.cseq, clock_.now());
   }
 }
 
-bool SipAgent::start_client(std::string text, ClientCtx ctx, bool authorize) {
+bool SipAgent::start_client(std::string text, ClientCtx ctx) {
   auto msg = psip::Message::from_bytes(text, psip::Framing::kStream);
   if (!msg.ok()) {
     log(LogLevel::kError, "built an unparsable request: " + msg.error().reason);
     return false;
   }
-  if (authorize) {
-    // Pre-authorize with what earlier challenges taught (a no-op before the first one).
-    if (digest_->authorize(msg.value())) text = msg->serialize();
+  if (digest_ && digest_primed_) {
+    // Pre-authorize with what earlier challenges taught.
+    if (digest_->authorize(msg.value())) {
+      text = msg->serialize();
+      ctx.carried_credentials = msg->find(HeaderId::kAuthorization) != nullptr ||
+                                msg->find(HeaderId::kProxyAuthorization) != nullptr;
+    }
   }
   auto out = table_.start_client(msg.value(), tx::Reliability::kUnreliable, std::move(text));
   if (!out.ok()) {
@@ -417,23 +421,7 @@ void SipAgent::handle_final(TxnId id, const psip::Message& resp) {
   const int status = resp.status_code();
   const TimePoint now = clock_.now();
 
-  if ((status == 401 || status == 407) && digest_ && !ctx.authorized) {
-    if (auto s = digest_->on_challenge(resp); s.ok()) {
-      if (ctx.publication) {
-        if (auto p = publications_.find(ctx.owner); p != publications_.end()) {
-          send_publish(ctx.owner, *p->second, ctx.publish, true);
-          return;
-        }
-      } else if (auto sub = subscriptions_.find(ctx.owner); sub != subscriptions_.end()) {
-        if (auto again = sub->second->machine.resend_in_flight()) {
-          send_subscribe(ctx.owner, *sub->second, *again, true);
-          return;
-        }
-      }
-    } else {
-      log(LogLevel::kWarn, "digest challenge not answered: " + s.error().reason);
-    }
-  }
+  if ((status == 401 || status == 407) && answer_challenge(ctx, resp)) return;
 
   const auto expires = resp.expires();
   const auto min_expires = header_seconds(resp, HeaderId::kMinExpires);
@@ -451,6 +439,34 @@ void SipAgent::handle_final(TxnId id, const psip::Message& resp) {
                                    resp.to() ? resp.to()->tag() : std::string_view(),
                                    contact_uri(resp), expires, min_expires, retry_after, now);
   }
+}
+
+bool SipAgent::answer_challenge(const ClientCtx& ctx, const psip::Message& resp) {
+  // At most two answers per request: a stale nonce may follow the first.
+  if (!digest_ || ctx.challenges >= 2) return false;
+  if (ctx.carried_credentials || !digest_primed_) {
+    // DigestClient reads a second plain challenge to credentials as a refused password.
+    if (auto s = digest_->on_challenge(resp); !s.ok()) {
+      log(LogLevel::kWarn, "digest challenge not answered: " + s.error().reason);
+      return false;
+    }
+    digest_primed_ = true;
+  }
+  // Otherwise the request left before an earlier challenge taught the realm: re-send it, now
+  // with credentials, without reading this challenge as a refusal.
+  const int challenges = ctx.challenges + 1;
+  if (ctx.publication) {
+    auto p = publications_.find(ctx.owner);
+    if (p == publications_.end()) return false;
+    send_publish(ctx.owner, *p->second, ctx.publish, challenges);
+    return true;
+  }
+  auto sub = subscriptions_.find(ctx.owner);
+  if (sub == subscriptions_.end()) return false;
+  auto again = sub->second->machine.resend_in_flight();
+  if (!again) return false;
+  send_subscribe(ctx.owner, *sub->second, *again, challenges);
+  return true;
 }
 
 void SipAgent::report_failure(TxnId id) {
@@ -517,10 +533,10 @@ void SipAgent::pump() {
     repump_ = false;
     const TimePoint now = clock_.now();
     for (auto& [id, p] : publications_) {
-      if (auto r = p->machine.next(now)) send_publish(id, *p, *r, false);
+      if (auto r = p->machine.next(now)) send_publish(id, *p, *r, 0);
     }
     for (auto& [id, s] : subscriptions_) {
-      if (auto r = s->machine.next(now)) send_subscribe(id, *s, *r, false);
+      if (auto r = s->machine.next(now)) send_subscribe(id, *s, *r, 0);
     }
   } while (repump_);
   pumping_ = false;

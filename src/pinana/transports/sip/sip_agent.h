@@ -132,8 +132,9 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
     uint32_t owner = 0;
     presence::client::PublishRequest publish;
     presence::client::SubscribeRequest subscribe;
-    bool authorized = false;  // a challenge was answered already
-    bool reported = false;    // the machine has had the outcome
+    int challenges = 0;  // challenges answered for this request so far
+    bool carried_credentials = false;
+    bool reported = false;  // the machine has had the outcome
   };
 
   void on_request(pinana::sip::transport::IncomingMessage& in);
@@ -145,12 +146,15 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
   void respond(TxnId id, const pinana::sip::Message& request, int status,
                pinana::sip::HeaderList extra = {});
 
+  // `challenges`: how many challenges this request has had answered (0 for a new one).
   void send_publish(PublicationId id, Publication& p, const presence::client::PublishRequest& r,
-                    bool authorized);
+                    int challenges);
   void send_subscribe(SubscriptionId id, Subscription& s,
-                      const presence::client::SubscribeRequest& r, bool authorized);
+                      const presence::client::SubscribeRequest& r, int challenges);
+  // Re-sends the request of `ctx` with credentials after a 401/407; false if it should not be.
+  bool answer_challenge(const ClientCtx& ctx, const pinana::sip::Message& response);
   // Starts a client transaction for `text`; false when it could not be started.
-  bool start_client(std::string text, ClientCtx ctx, bool authorize);
+  bool start_client(std::string text, ClientCtx ctx);
   std::string via();
   std::string token(size_t bytes = 8);
 
@@ -174,6 +178,7 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
   pinana::sip::transaction::TransactionTable table_;
   std::optional<pinana::sip::auth::DigestClient> digest_;
   bool started_ = false;
+  bool digest_primed_ = false;  // a challenge was learned: new requests carry credentials
   bool pumping_ = false;
   bool repump_ = false;
 
