@@ -1,6 +1,5 @@
 // ApiServer: the node's HTTP/JSON API and its WebSocket event stream (DESIGN.md §6), on
-// Boost.Beast, on one io_context. Routes are in router.h; the wire format is
-// docs/formats/node-api.md.
+// Boost.Beast, on one io_context. Routes and their JSON are listed in router.h and json_codec.h.
 //
 // Everything, including every call below, runs on the thread that runs `io`; other threads
 // post(). Borrows the io_context, the backend and the log (may be null: silent), which must

@@ -1,4 +1,4 @@
-// JSON codecs of the node API (docs/formats/node-api.md): views out, update requests in.
+// JSON codecs of the node API: views out, update requests in.
 //
 // Decoders take untrusted bytes and never throw: malformed JSON, wrong types and missing members
 // are Error{400, reason}. Encoders never throw either: bytes that are not UTF-8 (a device name is

@@ -2,7 +2,7 @@
 // it the parsed request and writes back what it returns, so every route and every error code is
 // testable without a socket.
 //
-// Routes (docs/formats/node-api.md): /health, /metrics, /api/v1/devices[/{name}],
+// Routes: /health, /metrics, /api/v1/devices[/{name}],
 // /api/v1/extensions[/{exten}], /api/v1/mailboxes[/{mailbox}], /api/v1/cluster, /api/v1/events
 // (WebSocket only; the session upgrades it before routing). Every 4xx/5xx carries
 // {"error": "<reason>"}.
