@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   sip->require_subcommand(1);
   pinana::app::add_sip_parse(*sip, rc);
   pinana::app::add_hub(app, rc);
+  pinana::app::add_node(app, rc);
+  pinana::app::add_demo(app, rc);
+  pinana::app::add_client_commands(app, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
