@@ -30,7 +30,7 @@ build-asan: deps
 	cmake --build --preset asan -j $(JOBS)
 
 demo: build
-	@./scripts/demo.sh
+	@DURATION=$(DURATION) ./scripts/demo.sh
 
 test: build build-asan
 	ctest --preset release -j $(JOBS)

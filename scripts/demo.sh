@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# What `make demo` runs. The three-node demo arrives with the node (issue 4); until then this starts
-# the hub in the foreground on its embedded defaults and says so.
+# What `make demo` runs: a hub and three nodes on loopback with simulated calls and a live table of
+# every extension and lamp, until Ctrl-C (DURATION=SECONDS for a bounded run that ends with a
+# consistency check). While it runs, each node's API answers on 127.0.0.1:8088-8090 (or free ports
+# when those are taken; the demo prints them), e.g. `build/release/pinana hints`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=./build/release/pinana
-if "$bin" hub --help >/dev/null 2>&1; then
-  echo "pinana demo: the three-node demo is not built yet (issue 4)."
-  echo "Starting the hub in the foreground on its defaults (UDP and TCP 127.0.0.1:5060); Ctrl-C stops it."
-  exec "$bin" hub
-fi
-echo "pinana demo: neither the demo nor the hub exist yet; showing the SIP parser on a torture message."
-exec "$bin" sip parse tests/data/rfc4475/wsinv.dat
+args=()
+if [ -n "${DURATION:-}" ]; then args+=(--duration "$DURATION"); fi
+exec ./build/release/pinana demo "${args[@]}"
