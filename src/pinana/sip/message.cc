@@ -204,14 +204,18 @@ Status MessageParser::check_field(HeaderField& h) {
   switch (h.id) {
     case HeaderId::kVia: {
       // The list is read in one pass: each via-parm stops before its ",".
+      // Only the top Via is kept; the others are parsed into a scratch value made when needed.
       Cursor c(h.value);
-      Via other;
       for (;;) {
         c.skip_lws();
         if (c.done() || c.peek() == ',') return bad("empty Via value");
-        Via& v = m_.has_via_ ? other : m_.top_via_;
-        if (auto s = parse_via_at(c, v); !s) return from_error(s.error());
-        m_.has_via_ = true;
+        if (!m_.has_via_) {
+          if (auto s = parse_via_at(c, m_.top_via_); !s) return from_error(s.error());
+          m_.has_via_ = true;
+        } else {
+          Via other;
+          if (auto s = parse_via_at(c, other); !s) return from_error(s.error());
+        }
         if (c.done()) return Status::Ok();
         c.advance();  // the ","
       }
@@ -219,14 +223,17 @@ Status MessageParser::check_field(HeaderField& h) {
     case HeaderId::kFrom:
     case HeaderId::kTo: {
       bool& seen = h.id == HeaderId::kFrom ? m_.has_from_ : m_.has_to_;
-      NameAddr other;
-      NameAddr& na = seen ? other : (h.id == HeaderId::kFrom ? m_.from_ : m_.to_);
-      if (auto s = parse_name_addr_into(h.value, na); !s) return from_error(s.error());
-      // tag-param = "tag" EQUAL token: a bare ";tag" would read as no tag at all.
-      if (na.tag_present && !chars::is_token(na.tag_param))
-        return bad("tag parameter without a token value");
-      seen = true;
-      return Status::Ok();
+      auto check = [&](NameAddr& na) {
+        if (auto s = parse_name_addr_into(h.value, na); !s) return from_error(s.error());
+        // tag-param = "tag" EQUAL token: a bare ";tag" would read as no tag at all.
+        if (na.tag_present && !chars::is_token(na.tag_param))
+          return bad("tag parameter without a token value");
+        seen = true;
+        return Status::Ok();
+      };
+      if (!seen) return check(h.id == HeaderId::kFrom ? m_.from_ : m_.to_);
+      NameAddr other;  // a repeated From/To is checked, not kept
+      return check(other);
     }
     case HeaderId::kContact: {
       if (h.value == "*") return Status::Ok();

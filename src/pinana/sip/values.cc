@@ -129,17 +129,16 @@ bool MediaType::matches(std::string_view t, std::string_view s) const {
 }
 
 bool is_call_id(std::string_view value) {
+  // word [ "@" word ] in one pass: the first run of word characters must end at the end or at an
+  // "@" followed by a second run that ends at the end ("@" is not a word character).
   value = trim_lws(value);
-  if (value.empty()) return false;
-  const size_t at = value.find('@');
-  auto word_ok = [](std::string_view w) {
-    if (w.empty()) return false;
-    for (char ch : w)
-      if (!chars::is(ch, chars::kWord)) return false;
-    return true;
-  };
-  if (at == std::string_view::npos) return word_ok(value);
-  return word_ok(value.substr(0, at)) && word_ok(value.substr(at + 1));
+  const char* d = value.data();
+  const size_t n = value.size();
+  const size_t at = chars::scan(d, 0, n, chars::kWord);
+  if (at == n) return n != 0;
+  if (at == 0 || d[at] != '@') return false;
+  const size_t end = chars::scan(d, at + 1, n, chars::kWord);
+  return end == n && end > at + 1;
 }
 
 namespace {
