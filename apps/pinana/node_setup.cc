@@ -113,6 +113,7 @@ Result<node::NodeOptions> node_options_from(const config::NodeConfig& c) {
     o.api = boost::asio::ip::tcp::endpoint(addr, api->port);
   }
   o.domain = c.domain;
+  o.profile = c.profile;
   o.publish_expires = c.publish_expires;
   o.subscribe_expires = c.subscribe_expires;
   if (c.username && c.password) o.credentials = std::make_pair(*c.username, *c.password);

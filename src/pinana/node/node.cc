@@ -5,16 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "pinana/node/exten_bodies.h"
-#include "pinana/node/native_codec.h"
+#include "pinana/node/native_link.h"
+#include "pinana/node/standard_link.h"
 
 namespace pinana::node {
 namespace {
 
 using state::DeviceState;
 using state::ExtensionState;
-
-constexpr char kDeviceEvent[] = "asterisk-devicestate";
-constexpr char kMwiEvent[] = "asterisk-mwi";
 
 std::string node_user(const state::Eid& eid) {
   std::string user = "node-";
@@ -47,6 +45,19 @@ Node::Node(boost::asio::io_context& io, const Clock& clock, NodeOptions options,
                  .credentials = options_.credentials,
              },
              log) {
+  LinkContext ctx{agent_,
+                  cluster_,
+                  clock_,
+                  options_.domain,
+                  options_.publish_expires,
+                  options_.subscribe_expires,
+                  [this](const state::Events& events) { handle(events); },
+                  log_};
+  if (options_.profile == "standard") {
+    link_ = make_standard_link(std::move(ctx));
+  } else {
+    link_ = std::make_unique<NativeLink>(std::move(ctx));
+  }
   if (!options_.unix_ms) {
     options_.unix_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -82,6 +93,7 @@ void Node::log(LogLevel level, std::string_view text) {
 }
 
 Status Node::start() {
+  if (!link_) return Error{0, "profile " + options_.profile + " is not available"};
   if (auto s = agent_.start(); !s) return s;
   if (options_.api) {
     api_ = std::make_unique<api::ApiServer>(io_, *this, log_);
@@ -90,40 +102,11 @@ Status Node::start() {
     }
   }
 
-  transports::sip::PublicationSpec dev;
-  dev.request_uri = uri("devicestate");
-  dev.event = kDeviceEvent;
-  dev.content_type = "application/json";
-  dev.expires = options_.publish_expires;
-  dev.full_state = [this] { return local_device_bodies(); };
-  device_pub_ = agent_.add_publication(std::move(dev));
-
-  transports::sip::PublicationSpec mwi;
-  mwi.request_uri = uri("mwi");
-  mwi.event = kMwiEvent;
-  mwi.content_type = "application/json";
-  mwi.expires = options_.publish_expires;
-  mwi.full_state = [this] { return local_mailbox_bodies(); };
-  mwi_pub_ = agent_.add_publication(std::move(mwi));
-
-  // Ask the other nodes to re-send their states (Asterisk does this at load), then our own.
-  agent_.publish(device_pub_, "", encode_refresh(options_.eid));
-  agent_.publish(mwi_pub_, "", encode_refresh(options_.eid));
+  link_->start();
   const TimePoint now = clock_.now();
   for (const auto& [device, st] : options_.devices) {
     handle(cluster_.set_local_device(device, st, true, now));
   }
-
-  transports::sip::SubscriptionSpec sub;
-  sub.request_uri = uri("devicestate");
-  sub.event = kDeviceEvent;
-  sub.accept = {"application/json"};
-  sub.expires = options_.subscribe_expires;
-  agent_.add_subscription(
-      sub, [this](const transports::sip::NotifyView& n) { on_devicestate_notify(n); });
-  sub.request_uri = uri("mwi");
-  sub.event = kMwiEvent;
-  agent_.add_subscription(sub, [this](const transports::sip::NotifyView& n) { on_mwi_notify(n); });
 
   for (auto& hint : options_.hints) {
     const std::string exten = hint.exten;
@@ -195,12 +178,9 @@ void Node::handle(const state::Events& events) {
   for (const auto& ev : events) {
     if (const auto* e = std::get_if<state::LocalDeviceChanged>(&ev)) {
       ++metrics_.local_device_changes;
-      agent_.publish(device_pub_, e->device,
-                     encode_devicestate(e->device, e->state, e->cachable, options_.eid));
+      link_->local_device_changed(*e);
     } else if (const auto* e = std::get_if<state::LocalMwiChanged>(&ev)) {
-      agent_.publish(
-          mwi_pub_, e->mailbox,
-          encode_mailboxstate(e->mailbox, e->new_messages, e->old_messages, options_.eid));
+      link_->local_mwi_changed(*e);
     } else if (const auto* e = std::get_if<state::DeviceChanged>(&ev)) {
       ++metrics_.device_aggregate_changes;
       if (api_) {
@@ -233,89 +213,6 @@ void Node::handle(const state::Events& events) {
       }
     }
   }
-}
-
-std::vector<std::pair<std::string, std::string>> Node::local_device_bodies() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& device : cluster_.local_devices()) {
-    for (const auto& e : cluster_.entries(device)) {
-      if (e.eid == options_.eid) {
-        out.emplace_back(device, encode_devicestate(device, e.state, e.cachable, options_.eid));
-      }
-    }
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> Node::local_mailbox_bodies() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& m : cluster_.mailboxes()) {
-    for (const auto& [eid, counts] : m.per_eid) {
-      if (eid == options_.eid) {
-        out.emplace_back(m.mailbox,
-                         encode_mailboxstate(m.mailbox, counts.first, counts.second, options_.eid));
-      }
-    }
-  }
-  return out;
-}
-
-void Node::on_refresh_requested(const std::vector<state::Eid>& eids) {
-  bool other = false;
-  for (const auto& eid : eids) other = other || eid != options_.eid;
-  if (!other) return;
-  ++metrics_.refresh_requests;
-  for (auto& [key, body] : local_device_bodies()) agent_.publish(device_pub_, key, body);
-  for (auto& [key, body] : local_mailbox_bodies()) agent_.publish(mwi_pub_, key, body);
-}
-
-void Node::on_devicestate_notify(const transports::sip::NotifyView& notify) {
-  if (notify.body.empty()) return;  // pending / terminated without state
-  auto doc = decode_devicestate_set(notify.body);
-  if (!doc) {
-    ++metrics_.notify_errors;
-    log(LogLevel::kWarn, "asterisk-devicestate NOTIFY ignored: " + doc.error().reason);
-    return;
-  }
-  ++metrics_.notifies_applied;
-  const TimePoint now = clock_.now();
-  if (doc->full) {
-    std::vector<state::ClusterState::RemoteEntry> all;
-    all.reserve(doc->entries.size());
-    for (auto& e : doc->entries) all.push_back({std::move(e.device), e.eid, e.state, e.cachable});
-    handle(cluster_.replace_remote(all, now));
-  } else {
-    for (const auto& e : doc->entries) {
-      handle(cluster_.apply_remote(e.device, e.eid, e.state, e.cachable, now));
-    }
-    for (const auto& w : doc->withdrawn) handle(cluster_.withdraw_remote(w.device, w.eid));
-  }
-  on_refresh_requested(doc->refresh);
-}
-
-void Node::on_mwi_notify(const transports::sip::NotifyView& notify) {
-  if (notify.body.empty()) return;
-  auto doc = decode_mailboxstate_set(notify.body);
-  if (!doc) {
-    ++metrics_.notify_errors;
-    log(LogLevel::kWarn, "asterisk-mwi NOTIFY ignored: " + doc.error().reason);
-    return;
-  }
-  ++metrics_.notifies_applied;
-  const TimePoint now = clock_.now();
-  if (doc->full) {
-    std::vector<state::ClusterState::RemoteMwi> all;
-    for (auto& e : doc->entries) {
-      all.push_back({std::move(e.uniqueid), e.eid, e.new_messages, e.old_messages});
-    }
-    handle(cluster_.replace_remote_mwi(all, now));
-  } else {
-    for (const auto& e : doc->entries) {
-      handle(cluster_.apply_remote_mwi(e.uniqueid, e.eid, e.new_messages, e.old_messages, now));
-    }
-    for (const auto& w : doc->withdrawn) handle(cluster_.withdraw_remote_mwi(w.uniqueid, w.eid));
-  }
-  on_refresh_requested(doc->refresh);
 }
 
 Status Node::set_local_device(std::string_view name, std::string_view st,
@@ -414,12 +311,6 @@ std::string Node::metrics_text() const {
                 "Extension state changes (including RINGING repeats)", metrics_.extension_changes);
   append_metric(out, "pinana_node_mailbox_changes_total", "counter",
                 "Cluster mailbox count changes", metrics_.mailbox_changes);
-  append_metric(out, "pinana_node_notifies_applied_total", "counter", "Hub NOTIFY bodies applied",
-                metrics_.notifies_applied);
-  append_metric(out, "pinana_node_notify_errors_total", "counter",
-                "Hub NOTIFY bodies refused as malformed", metrics_.notify_errors);
-  append_metric(out, "pinana_node_refresh_requests_total", "counter",
-                "Refresh requests from other nodes answered", metrics_.refresh_requests);
   append_metric(out, "pinana_node_publishes_sent_total", "counter", "PUBLISH requests sent",
                 s.publishes_sent);
   append_metric(out, "pinana_node_publish_2xx_total", "counter", "PUBLISH 2xx responses",
@@ -434,6 +325,7 @@ std::string Node::metrics_text() const {
                 s.subscribes_sent);
   append_metric(out, "pinana_node_notifies_received_total", "counter", "NOTIFY requests received",
                 s.notifies_received);
+  link_->append_metrics(out);
   append_metric(out, "pinana_node_devices", "gauge", "Devices known cluster-wide",
                 cluster_.devices().size());
   append_metric(out, "pinana_node_hints", "gauge", "Hints of this node", cluster_.hints().size());

@@ -30,6 +30,7 @@
 #include "pinana/api/node_backend.h"
 #include "pinana/base/clock.h"
 #include "pinana/base/log.h"
+#include "pinana/node/cluster_link.h"
 #include "pinana/node/node_metrics.h"
 #include "pinana/state/cluster_state.h"
 #include "pinana/transports/sip/sip_agent.h"
@@ -42,6 +43,7 @@ struct NodeOptions {
   sip::transport::Endpoint listen;
   std::optional<boost::asio::ip::tcp::endpoint> api;  // nullopt: no API
   std::string domain;                                 // presentities are sip:X@domain
+  std::string profile = "native";                     // native | standard
   uint32_t publish_expires = 60;
   uint32_t subscribe_expires = 60;
   std::optional<std::pair<std::string, std::string>> credentials;
@@ -93,11 +95,6 @@ class Node final : public api::NodeBackend {
   void handle(const state::Events& events);
   void publish_extension(std::string_view exten, state::ExtensionState st,
                          const std::optional<state::CallerId>& caller);
-  std::vector<std::pair<std::string, std::string>> local_device_bodies() const;
-  std::vector<std::pair<std::string, std::string>> local_mailbox_bodies() const;
-  void on_devicestate_notify(const transports::sip::NotifyView& notify);
-  void on_mwi_notify(const transports::sip::NotifyView& notify);
-  void on_refresh_requested(const std::vector<state::Eid>& eids);
   std::string uri(std::string_view user) const;
   int64_t unix_ms_of(TimePoint t) const;
   void log(LogLevel level, std::string_view text);
@@ -108,9 +105,8 @@ class Node final : public api::NodeBackend {
   Logger* log_;
   state::ClusterState cluster_;
   transports::sip::SipAgent agent_;
+  std::unique_ptr<ClusterLink> link_;
   std::unique_ptr<api::ApiServer> api_;
-  transports::sip::PublicationId device_pub_ = 0;
-  transports::sip::PublicationId mwi_pub_ = 0;
   std::map<std::string, ExtenPublications, std::less<>> exten_pubs_;
   std::map<std::string, std::optional<state::CallerId>, std::less<>> exten_callers_;
   uint64_t dialog_version_ = 0;

@@ -12,10 +12,6 @@ struct NodeMetrics {
   uint64_t device_aggregate_changes = 0;
   uint64_t extension_changes = 0;
   uint64_t mailbox_changes = 0;
-  uint64_t notifies_applied = 0;
-  uint64_t notify_errors = 0;
-  uint64_t notify_seq_gaps = 0;
-  uint64_t refresh_requests = 0;
 };
 
 // Appends one metric in Prometheus text format (HELP, TYPE, value).
