@@ -108,8 +108,10 @@ Status Node::start() {
     handle(cluster_.set_local_device(device, st, true, now));
   }
 
+  const bool p_refresh_with_body = options_.profile == "standard";
   for (auto& hint : options_.hints) {
     const std::string exten = hint.exten;
+    for (const std::string& device : hint.devices) link_->watch_device(device);
     handle(cluster_.add_hint(std::move(hint)));
     ExtenPublications pubs;
     transports::sip::PublicationSpec d;
@@ -117,6 +119,10 @@ Status Node::start() {
     d.event = "dialog";
     d.content_type = "application/dialog-info+xml";
     d.expires = options_.publish_expires;
+    // Kamailio loses a publication's body on a body-less refresh and answers 500 to an unknown
+    // SIP-If-Match (docs/kamailio.md): the standard profile works around both.
+    d.refresh_with_body = p_refresh_with_body;
+    d.treat_500_as_412 = p_refresh_with_body;
     d.full_state = [this, exten] {
       const state::Hint* h = cluster_.hint(exten);
       ExtenBodyInput in{exten, options_.domain, cluster_.extension_state(exten),
@@ -130,6 +136,8 @@ Status Node::start() {
     p.event = "presence";
     p.content_type = "application/pidf+xml";
     p.expires = options_.publish_expires;
+    p.refresh_with_body = p_refresh_with_body;
+    p.treat_500_as_412 = p_refresh_with_body;
     p.full_state = [this, exten] {
       const state::Hint* h = cluster_.hint(exten);
       ExtenBodyInput in{exten, options_.domain, cluster_.extension_state(exten),
@@ -236,6 +244,7 @@ Status Node::set_device(std::string_view name, std::string_view st,
 }
 
 std::optional<api::DeviceView> Node::device(std::string_view name) const {
+  link_->watch_device(name);  // the standard profile learns a device once someone asks
   auto entries = cluster_.entries(name);
   if (entries.empty()) return std::nullopt;
   api::DeviceView v;
