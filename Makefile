@@ -6,7 +6,8 @@ SHELL := /bin/bash
 # Everything the build, the tests and the benchmarks need, as Debian 12 package names.
 APT_PACKAGES := build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev \
   libboost-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev \
-  libcli11-dev libpugixml-dev libtomlplusplus-dev libosip2-dev libsofia-sip-ua-dev sip-tester baresip-core python3 iproute2 procps
+  libcli11-dev libpugixml-dev libtomlplusplus-dev libosip2-dev libsofia-sip-ua-dev sip-tester baresip-core python3 iproute2 procps \
+  kamailio kamailio-presence-modules kamailio-postgres-modules postgresql util-linux
 
 JOBS ?= $(shell nproc)
 
