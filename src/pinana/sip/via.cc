@@ -25,6 +25,7 @@ Status parse_via_at(Cursor& c, Via& v) {
     v.protocol = c.text().substr(c.pos(), 3);
     v.version = c.text().substr(c.pos() + 4, 3);
     c.advance(8);
+    c.skip_lws();  // consume_sep('/') allows LWS after the slash
   } else {
     v.protocol = c.token();
     if (v.protocol.empty() || !c.consume_sep('/')) return via_error("missing protocol");
