@@ -108,43 +108,16 @@ Status Node::start() {
     handle(cluster_.set_local_device(device, st, true, now));
   }
 
-  const bool p_refresh_with_body = options_.profile == "standard";
   for (auto& hint : options_.hints) {
     const std::string exten = hint.exten;
     for (const std::string& device : hint.devices) link_->watch_device(device);
     handle(cluster_.add_hint(std::move(hint)));
     ExtenPublications pubs;
-    transports::sip::PublicationSpec d;
-    d.request_uri = uri(exten);
-    d.event = "dialog";
-    d.content_type = "application/dialog-info+xml";
-    d.expires = options_.publish_expires;
-    // Kamailio loses a publication's body on a body-less refresh and answers 500 to an unknown
-    // SIP-If-Match (docs/kamailio.md): the standard profile works around both.
-    d.refresh_with_body = p_refresh_with_body;
-    d.treat_500_as_412 = p_refresh_with_body;
-    d.full_state = [this, exten] {
-      const state::Hint* h = cluster_.hint(exten);
-      ExtenBodyInput in{exten, options_.domain, cluster_.extension_state(exten),
-                        exten_callers_[exten], h ? std::string_view(h->display_name) : ""};
-      return std::vector<std::pair<std::string, std::string>>{
-          {"d", render_dialog_info(in, ++dialog_version_)}};
-    };
-    pubs.dialog = agent_.add_publication(std::move(d));
-    transports::sip::PublicationSpec p;
-    p.request_uri = uri(exten);
-    p.event = "presence";
-    p.content_type = "application/pidf+xml";
-    p.expires = options_.publish_expires;
-    p.refresh_with_body = p_refresh_with_body;
-    p.treat_500_as_412 = p_refresh_with_body;
-    p.full_state = [this, exten] {
-      const state::Hint* h = cluster_.hint(exten);
-      ExtenBodyInput in{exten, options_.domain, cluster_.extension_state(exten),
-                        exten_callers_[exten], h ? std::string_view(h->display_name) : ""};
-      return std::vector<std::pair<std::string, std::string>>{{"p", render_pidf(in)}};
-    };
-    pubs.presence = agent_.add_publication(std::move(p));
+    pubs.dialog = add_exten_publication(
+        exten, "dialog", "application/dialog-info+xml", "d",
+        [this](const ExtenBodyInput& in) { return render_dialog_info(in, ++dialog_version_); });
+    pubs.presence = add_exten_publication(exten, "presence", "application/pidf+xml", "p",
+                                          [](const ExtenBodyInput& in) { return render_pidf(in); });
     exten_pubs_[exten] = pubs;
   }
   options_.hints.clear();
@@ -155,6 +128,33 @@ Status Node::start() {
   log(LogLevel::kInfo, "node " + options_.eid.to_string() + " on " + agent_.local().to_string() +
                            ", hub " + options_.hub.to_string());
   return Status();
+}
+
+transports::sip::PublicationId Node::add_exten_publication(
+    const std::string& exten, const char* event, const char* content_type, const char* key,
+    std::function<std::string(const ExtenBodyInput&)> render) {
+  transports::sip::PublicationSpec spec;
+  spec.request_uri = uri(exten);
+  spec.event = event;
+  spec.content_type = content_type;
+  spec.expires = options_.publish_expires;
+  // Kamailio loses a publication's body on a body-less refresh and answers 500 to an unknown
+  // SIP-If-Match (docs/kamailio.md): the standard profile works around both.
+  spec.refresh_with_body = options_.profile == "standard";
+  spec.treat_500_as_412 = spec.refresh_with_body;
+  spec.full_state = [this, exten, key, render = std::move(render)] {
+    const ExtenBodyInput in =
+        body_input(exten, cluster_.extension_state(exten), exten_callers_[exten]);
+    return std::vector<std::pair<std::string, std::string>>{{key, render(in)}};
+  };
+  return agent_.add_publication(std::move(spec));
+}
+
+ExtenBodyInput Node::body_input(std::string_view exten, state::ExtensionState st,
+                                const std::optional<state::CallerId>& caller) const {
+  const state::Hint* h = cluster_.hint(exten);
+  return ExtenBodyInput{exten, options_.domain, st, caller,
+                        h ? std::string_view(h->display_name) : std::string_view()};
 }
 
 void Node::shutdown(Duration grace, std::function<void()> done) {
@@ -176,8 +176,7 @@ void Node::publish_extension(std::string_view exten, ExtensionState st,
   auto it = exten_pubs_.find(exten);
   if (it == exten_pubs_.end()) return;
   exten_callers_[std::string(exten)] = caller;
-  const state::Hint* h = cluster_.hint(exten);
-  ExtenBodyInput in{exten, options_.domain, st, caller, h ? std::string_view(h->display_name) : ""};
+  const ExtenBodyInput in = body_input(exten, st, caller);
   agent_.publish(it->second.dialog, "d", render_dialog_info(in, ++dialog_version_));
   agent_.publish(it->second.presence, "p", render_pidf(in));
 }

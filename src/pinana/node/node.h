@@ -31,6 +31,7 @@
 #include "pinana/base/clock.h"
 #include "pinana/base/log.h"
 #include "pinana/node/cluster_link.h"
+#include "pinana/node/exten_bodies.h"
 #include "pinana/node/node_metrics.h"
 #include "pinana/state/cluster_state.h"
 #include "pinana/transports/sip/sip_agent.h"
@@ -93,6 +94,11 @@ class Node final : public api::NodeBackend {
   };
 
   void handle(const state::Events& events);
+  transports::sip::PublicationId add_exten_publication(
+      const std::string& exten, const char* event, const char* content_type, const char* key,
+      std::function<std::string(const ExtenBodyInput&)> render);
+  ExtenBodyInput body_input(std::string_view exten, state::ExtensionState st,
+                            const std::optional<state::CallerId>& caller) const;
   void publish_extension(std::string_view exten, state::ExtensionState st,
                          const std::optional<state::CallerId>& caller);
   std::string uri(std::string_view user) const;
