@@ -17,7 +17,8 @@ struct BenchOptions {
   uint32_t watchers = 0;           // per presentity
   std::string event = "presence";  // presence | dialog
   double rate = 0;                 // modify PUBLISH/s in total; 0: as fast as the window allows
-  uint32_t window = 256;           // outstanding requests in total (split over threads)
+  uint32_t window = 256;           // outstanding modify PUBLISHes in total (split over threads)
+  uint32_t setup_window = 64;      // outstanding SUBSCRIBEs, initial PUBLISHes, clean-up requests
   double duration = 10;            // seconds measured
   double warmup = 2;               // seconds of modifies before the measured window
   uint32_t expires = 3600;         // Expires of PUBLISH and SUBSCRIBE
@@ -25,8 +26,8 @@ struct BenchOptions {
   double timeout = 2.0;            // seconds without a final response: counted as a timeout
   double settle = 0.5;             // seconds without a NOTIFY that end the setup phase
   std::vector<int> server_pids;
-  int server_parent = 0;
-  bool cleanup = true;  // unsubscribe and remove publications at the end
+  std::vector<int> server_parents;  // each with all its descendants
+  bool cleanup = true;              // unsubscribe and remove publications at the end
   bool json_only = false;
   int buffer_bytes = 16 << 20;
   uint32_t datagram_bytes = 900;  // ceiling mode: datagram size (a typical NOTIFY)

@@ -122,6 +122,7 @@ LoadResult run_load(const BenchOptions& opts_in, const ServerProcs& server) {
   for (auto& w : workers) pool.emplace_back([&w] { w->run(); });
   auto set_phase = [&](Phase p) { control.phase.store(int(p), std::memory_order_release); };
 
+  uint64_t drops0 = udp_drops(endpoint_port(addr));
   ProcSample m0 = server.sample();
   r.have_server = m0.valid;
   r.server_processes = m0.processes;
@@ -194,6 +195,7 @@ LoadResult run_load(const BenchOptions& opts_in, const ServerProcs& server) {
   }
   set_phase(Phase::kStop);
   for (auto& t : pool) t.join();
+  r.server_udp_drops = udp_drops(endpoint_port(addr)) - drops0;
 
   std::vector<int64_t> lat, fan, rtt;
   for (auto& w : workers) {

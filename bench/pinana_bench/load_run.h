@@ -38,6 +38,7 @@ struct LoadResult {
   double server_cpu_s = 0;  // in the measured window
   double cpu_us_per_publish = 0, cpu_us_per_notify = 0;
   double server_cpu_percent = 0;
+  uint64_t server_udp_drops = 0;  // at the server's port, whole run (set-up included)
   uint64_t rss_kb_start = 0, pss_kb_start = 0, rss_kb_setup = 0, pss_kb_setup = 0, rss_kb_end = 0,
            pss_kb_end = 0;
   double rss_bytes_per_subscription = 0, pss_bytes_per_subscription = 0;

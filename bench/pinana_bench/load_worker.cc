@@ -74,15 +74,22 @@ LoadWorker::LoadWorker(const BenchOptions& options, int index, int threads,
       server_(server),
       server_len_(server_len),
       control_(control) {
+  // NOTIFYs may trail their PUBLISH by seconds when a server queues: keep more PUBLISHes per
+  // presentity when there are few presentities (about 64k slots in all, 16 to 1024 each).
+  uint64_t ring = 16;
+  while (ring < 1024 && ring * 2 * std::max<uint32_t>(1, options_.presentities) <= 65536) ring *= 2;
+  ring_mask_ = ring - 1;
   for (uint32_t g = uint32_t(index); g < options_.presentities; g += uint32_t(threads)) {
     Presentity p;
     p.global = g;
+    p.ring.resize(ring);
     presentities_.push_back(p);
   }
   watchers_.resize(size_t(presentities_.size()) * options_.watchers);
   for (size_t i = 0; i < watchers_.size(); ++i)
     watchers_[i].presentity = uint32_t(i / options_.watchers);
   window_ = std::max<uint32_t>(1, options_.window / uint32_t(threads));
+  setup_window_ = std::max<uint32_t>(1, options_.setup_window / uint32_t(threads));
   rate_ = options_.rate / threads;
   content_type_ =
       options_.event == "dialog" ? "application/dialog-info+xml" : "application/pidf+xml";
@@ -98,8 +105,8 @@ bool LoadWorker::in_window(int64_t sent_at) const {
          sent_at < control_.measure_end_ns.load(std::memory_order_relaxed);
 }
 
-uint32_t LoadWorker::window_left() const {
-  return outstanding_ >= window_ ? 0 : window_ - outstanding_;
+uint32_t LoadWorker::window_left(uint32_t window) const {
+  return outstanding_ >= window ? 0 : window - outstanding_;
 }
 
 void LoadWorker::enter(Phase phase, int64_t now) {
@@ -164,7 +171,7 @@ bool LoadWorker::send_publish(uint32_t p, int64_t now) {
     uint64_t seq = ++pr.seq;
     write_body(w, options_, pr.global, seq, seq_marker_);
     w.patch(slot, 5, w.size() - body_start);
-    Sent& s = pr.ring[seq % kRing];
+    Sent& s = pr.ring[seq & ring_mask_];
     record_retire(s);
     s = Sent{seq, now, 0};
   }
@@ -345,7 +352,7 @@ void LoadWorker::on_notify(const SipView& msg, const sockaddr_storage& from, soc
   uint64_t seq = 0;
   if (!find_number_after(msg.body, seq_marker_, seq)) return;  // no publication yet
   Presentity& pr = presentities_[wa.presentity];
-  Sent& s = pr.ring[seq % kRing];
+  Sent& s = pr.ring[seq & ring_mask_];
   if (s.seq != seq) {
     counters_.notify_unmatched.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -382,14 +389,14 @@ void LoadWorker::handle(std::string_view data, const sockaddr_storage& from, soc
 void LoadWorker::pump(int64_t now) {
   switch (phase_) {
     case Phase::kSubscribe:
-      while (window_left() > 0 && !ready_.empty()) {
+      while (window_left(setup_window_) > 0 && !ready_.empty()) {
         uint32_t w = ready_.front();
         ready_.pop_front();
         send_subscribe(w, false, now);
       }
       break;
     case Phase::kPublishInitial:
-      while (window_left() > 0 && !ready_.empty()) {
+      while (window_left(setup_window_) > 0 && !ready_.empty()) {
         uint32_t p = ready_.front();
         ready_.pop_front();
         send_publish(p, now);
@@ -402,7 +409,7 @@ void LoadWorker::pump(int64_t now) {
         budget = due > phase_sent_ ? due - phase_sent_ : 0;
       }
       uint64_t sent = 0;
-      while (sent < budget && window_left() > 0 && !ready_.empty()) {
+      while (sent < budget && window_left(window_) > 0 && !ready_.empty()) {
         uint32_t p = ready_.front();
         ready_.pop_front();
         if (send_publish(p, now)) ++sent;
@@ -418,7 +425,7 @@ void LoadWorker::pump(int64_t now) {
       break;
     }
     case Phase::kCleanup:
-      while (window_left() > 0 && !ready_.empty()) {
+      while (window_left(setup_window_) > 0 && !ready_.empty()) {
         uint32_t item = ready_.front();
         ready_.pop_front();
         if (item & 0x80000000u)

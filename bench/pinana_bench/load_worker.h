@@ -75,7 +75,6 @@ class LoadWorker {
   const std::array<uint32_t, 700>& cleanup_status() const { return cleanup_status_; }
 
  private:
-  static constexpr int kRing = 16;
   struct Sent {
     uint64_t seq = 0;
     int64_t at_ns = 0;
@@ -92,7 +91,7 @@ class LoadWorker {
     uint8_t tries = 0;  // set-up attempts (a timed-out initial PUBLISH is sent again, twice)
     uint8_t etag_len = 0;
     char etag[64] = {};
-    std::array<Sent, kRing> ring{};
+    std::vector<Sent> ring;  // the last ring_mask_ + 1 PUBLISHes, by seq & ring_mask_
   };
   struct Watcher {
     uint32_t presentity = 0;  // local index
@@ -121,7 +120,7 @@ class LoadWorker {
   bool send_subscribe(uint32_t w, bool remove, int64_t now);
   void record_retire(Sent& slot);
   bool in_window(int64_t sent_at) const;
-  uint32_t window_left() const;
+  uint32_t window_left(uint32_t window) const;
 
   BenchOptions options_;
   int index_;
@@ -139,7 +138,9 @@ class LoadWorker {
   std::deque<Pending> pending_;
   uint32_t outstanding_ = 0;
   uint32_t window_ = 1;
+  uint32_t setup_window_ = 1;
   uint32_t next_txn_ = 1;
+  uint64_t ring_mask_ = 15;
   Phase phase_ = Phase::kIdle;
   bool phase_done_ = false;
   int64_t phase_start_ns_ = 0;

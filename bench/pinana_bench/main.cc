@@ -18,7 +18,7 @@ using namespace pinana::bench;
 
 int main(int argc, char** argv) {
   BenchOptions o;
-  std::string pids;
+  std::string pids, parents;
   CLI::App app{
       "pinana-bench: load generator for SIP presence servers (UDP). Subscribes W watchers to "
       "each of P presentities, publishes each once, then modifies them (SIP-If-Match) for "
@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
   app.add_option("--watchers,-W", o.watchers, "watchers per presentity, each its own dialog");
   app.add_option("--event", o.event, "event package")->check(CLI::IsMember({"presence", "dialog"}));
   app.add_option("--rate", o.rate, "modify PUBLISH/s in total; 0: as fast as the server answers");
-  app.add_option("--window", o.window, "outstanding requests at most, in total");
+  app.add_option("--window", o.window, "outstanding modify PUBLISHes at most, in total");
+  app.add_option("--setup-window", o.setup_window,
+                 "outstanding SUBSCRIBEs / initial PUBLISHes / clean-up requests, in total");
   app.add_option("--duration", o.duration, "seconds measured (0: set up, measure memory, stop)");
   app.add_option("--warmup", o.warmup, "seconds of modifies before the measured window");
   app.add_option("--expires", o.expires, "Expires of PUBLISH and SUBSCRIBE");
@@ -41,8 +43,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", o.timeout, "seconds after which a request counts as timed out");
   app.add_option("--settle", o.settle, "seconds without NOTIFY that end the set-up phase");
   app.add_option("--server-pid", pids, "server pid(s), comma-separated: CPU and memory");
-  app.add_option("--server-pids-from-parent", o.server_parent,
-                 "server parent pid: it and all its descendants (Kamailio forks)");
+  app.add_option("--server-pids-from-parent", parents,
+                 "server parent pid(s), comma-separated: each and all its descendants");
   app.add_flag("!--no-cleanup", o.cleanup,
                "leave subscriptions and publications in place at the end");
   app.add_option("--datagram-bytes", o.datagram_bytes, "ceiling mode: datagram size");
@@ -51,14 +53,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::vector<int> pid_list;
-  std::stringstream ss(pids);
-  for (std::string item; std::getline(ss, item, ',');) {
-    if (item.empty()) continue;
-    try {
-      pid_list.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      std::cerr << "pinana-bench: --server-pid: not a pid: " << item << "\n";
-      return 2;
+  for (auto [text, out] : {std::pair{&pids, &pid_list}, std::pair{&parents, &o.server_parents}}) {
+    std::stringstream ss(*text);
+    for (std::string item; std::getline(ss, item, ',');) {
+      if (item.empty()) continue;
+      try {
+        out->push_back(std::stoi(item));
+      } catch (const std::exception&) {
+        std::cerr << "pinana-bench: not a pid: " << item << "\n";
+        return 2;
+      }
     }
   }
 
@@ -72,7 +76,7 @@ int main(int argc, char** argv) {
     if (!o.json_only) std::cout << table(r);
     j = to_json(o, r);
   } else {
-    ServerProcs procs(pid_list, o.server_parent);
+    ServerProcs procs(pid_list, o.server_parents);
     LoadResult r = run_load(o, procs);
     if (!r.error.empty()) {
       std::cerr << "pinana-bench: " << r.error << "\n";

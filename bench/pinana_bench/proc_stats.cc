@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -47,7 +48,7 @@ void read_rollup(int pid, uint64_t& rss_kb, uint64_t& pss_kb) {
 }  // namespace
 
 std::vector<int> ServerProcs::pids() const {
-  if (parent_ <= 0) return pids_;
+  if (parents_.empty()) return pids_;
   std::map<int, std::vector<int>> children;
   if (DIR* d = opendir("/proc")) {
     while (dirent* e = readdir(d)) {
@@ -59,7 +60,7 @@ std::vector<int> ServerProcs::pids() const {
     }
     closedir(d);
   }
-  std::vector<int> out{parent_};
+  std::vector<int> out = parents_;
   for (size_t i = 0; i < out.size(); ++i)
     for (int c : children[out[i]]) out.push_back(c);
   for (int p : pids_) out.push_back(p);
@@ -79,6 +80,27 @@ ProcSample ServerProcs::sample() const {
     read_rollup(pid, s.rss_kb, s.pss_kb);
   }
   return s;
+}
+
+uint64_t udp_drops(int port) {
+  uint64_t drops = 0;
+  for (const char* path : {"/proc/net/udp", "/proc/net/udp6"}) {
+    std::ifstream in(path);
+    std::string text;
+    std::getline(in, text);  // header
+    while (std::getline(in, text)) {
+      std::istringstream f(text);
+      std::string slot, local, field;
+      f >> slot >> local;
+      size_t colon = local.rfind(':');
+      if (colon == std::string::npos) continue;
+      if (std::strtol(local.c_str() + colon + 1, nullptr, 16) != port) continue;
+      std::string last;
+      while (f >> field) last = field;
+      drops += std::strtoull(last.c_str(), nullptr, 10);
+    }
+  }
+  return drops;
 }
 
 }  // namespace pinana::bench

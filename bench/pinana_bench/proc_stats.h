@@ -1,6 +1,7 @@
 // ServerProcs: the server processes whose CPU time and memory pinana-bench reports, read from
-// /proc (Linux). Either a fixed list of pids, or a parent pid whose descendants are rescanned on
-// each sample (Kamailio forks its workers). Plain value; any thread, one at a time.
+// /proc (Linux): a fixed list of pids, plus parent pids whose descendants are rescanned on each
+// sample (Kamailio forks its workers; PostgreSQL forks a backend per connection). Plain value; any
+// thread, one at a time.
 #pragma once
 
 #include <cstdint>
@@ -20,14 +21,19 @@ struct ProcSample {
 class ServerProcs {
  public:
   ServerProcs() = default;
-  ServerProcs(std::vector<int> pids, int parent) : pids_(std::move(pids)), parent_(parent) {}
-  bool empty() const { return pids_.empty() && parent_ <= 0; }
+  ServerProcs(std::vector<int> pids, std::vector<int> parents)
+      : pids_(std::move(pids)), parents_(std::move(parents)) {}
+  bool empty() const { return pids_.empty() && parents_.empty(); }
   ProcSample sample() const;
-  std::vector<int> pids() const;  // current set (parent and all its descendants, or the list)
+  std::vector<int> pids() const;  // current set: the list, the parents and all their descendants
 
  private:
   std::vector<int> pids_;
-  int parent_ = 0;
+  std::vector<int> parents_;
 };
+
+// Datagrams the kernel dropped at the UDP sockets bound to local `port` (receive buffer full),
+// summed over /proc/net/udp and /proc/net/udp6: a server's socket drops.
+uint64_t udp_drops(int port);
 
 }  // namespace pinana::bench

@@ -47,6 +47,7 @@ nlohmann::json to_json(const BenchOptions& o, const LoadResult& r) {
       {"watchers_per_presentity", o.watchers},
       {"rate", o.rate},
       {"window", o.window},
+      {"setup_window", o.setup_window},
       {"threads", r.threads},
       {"duration_s", r.window_seconds},
       {"subscriptions", r.subscriptions},
@@ -71,6 +72,7 @@ nlohmann::json to_json(const BenchOptions& o, const LoadResult& r) {
       {"notify_unknown", r.notify_unknown},
       {"notify_unmatched", r.notify_unmatched},
       {"send_refused", r.send_refused},
+      {"server_udp_drops", r.server_udp_drops},
       {"unparsable", r.unparsable},
       {"errors", errors},
       {"cleanup_errors", r.cleanup_errors},
@@ -139,6 +141,7 @@ std::string table(const BenchOptions& o, const LoadResult& r) {
   t += line("errors by status", errs.empty() ? "none" : errs);
   t += line("NOTIFY retransmitted / unknown",
             std::to_string(r.notify_retransmitted) + " / " + std::to_string(r.notify_unknown));
+  t += line("server socket drops", std::to_string(r.server_udp_drops));
   if (r.have_server) {
     t += line("server processes", std::to_string(r.server_processes));
     t += line("server CPU in window", fmt("%.2f s", r.server_cpu_s) + " (" +

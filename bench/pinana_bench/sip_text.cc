@@ -212,12 +212,20 @@ size_t write_response(const SipView& req, int status, std::string_view reason,
 }
 
 bool find_number_after(std::string_view body, std::string_view marker, uint64_t& out) {
-  size_t at = body.find(marker);
-  if (at == std::string_view::npos) return false;
-  size_t start = at + marker.size();
-  size_t end = start;
-  while (end < body.size() && body[end] >= '0' && body[end] <= '9') ++end;
-  return parse_u64(body.substr(start, end - start), out);
+  bool found = false;
+  size_t at = 0;
+  while ((at = body.find(marker, at)) != std::string_view::npos) {
+    size_t start = at + marker.size();
+    size_t end = start;
+    while (end < body.size() && body[end] >= '0' && body[end] <= '9') ++end;
+    uint64_t v = 0;
+    if (parse_u64(body.substr(start, end - start), v) && (!found || v > out)) {
+      out = v;
+      found = true;
+    }
+    at = end;
+  }
+  return found;
 }
 
 }  // namespace pinana::bench

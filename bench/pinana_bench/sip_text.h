@@ -63,7 +63,8 @@ class Writer {
 size_t write_response(const SipView& req, int status, std::string_view reason,
                       std::string_view to_tag, char* buf, size_t cap);
 
-// Finds the digits after `marker` in `body` (e.g. "bseq-1a2b-" then "123"). False if absent.
+// The largest number written after `marker` in `body` (e.g. "bseq-1a2b-" then "123"; a server
+// may merge several publications into one body). False if absent.
 bool find_number_after(std::string_view body, std::string_view marker, uint64_t& out);
 
 // Parses a decimal number; false on anything else or overflow past 2^63.
