@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config clang libclang-rt-1
 
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan demo test bench-parse fuzz format clean
+.PHONY: deps build build-asan demo test bench bench-parse fuzz format clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -36,6 +36,13 @@ demo: build
 test: build build-asan
 	ctest --preset release -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# pinana hub against Kamailio (memory-only and PostgreSQL) on this machine: bench/run_bench.py,
+# docs/benchmarks.md. REPS=N repetitions (default 3, medians); QUICK=1 for a short smoke run.
+bench: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS) --target pinana pinana-bench
+	python3 bench/run_bench.py --build-dir build/release $(if $(REPS),--reps $(REPS)) $(if $(QUICK),--quick)
 
 bench-parse: build
 	./build/release/bench/sip_parse_bench --benchmark_min_time=0.2 --benchmark_repetitions=10 \
