@@ -95,8 +95,12 @@ class Kamailio:
 
     def start(self):
         self.port = free_udp_port()
+        # 256 MB (run.sh's default) runs out under fan-out: each NOTIFY is a tm transaction kept
+        # for a while after its 200, and 100k subscriptions need room of their own.
+        env = dict(os.environ)
+        env.setdefault("KAMAILIO_SHM_MB", "1024")
         out = subprocess.run([RUN_SH, "start", self.mode, str(self.port), self.workdir],
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=120, env=env)
         if out.returncode != 0:
             raise RuntimeError("run.sh start %s failed:\n%s" % (self.mode, out.stderr[-2000:]))
         self.pid = int(out.stdout.strip().splitlines()[-1])
