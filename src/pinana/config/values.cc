@@ -177,10 +177,8 @@ Status check_domain(std::string_view text) {
 }
 
 Status check_profile(std::string_view text) {
-  if (text == "native") return {};
-  if (text == "standard")
-    return bad("\"standard\" is reserved: it arrives in a later version (use \"native\")");
-  return bad("unknown profile " + quoted(text) + " (only \"native\")");
+  if (text == "native" || text == "standard") return {};
+  return bad("unknown profile " + quoted(text) + " (\"native\" or \"standard\")");
 }
 
 Status check_expires(int64_t seconds) {

@@ -35,7 +35,7 @@ Result<HostPort> parse_api(std::string_view text);
 Status check_api(std::string_view text);
 // A DNS name or an IPv4 address.
 Status check_domain(std::string_view text);
-// "native"; "standard" is reserved for a later version.
+// "native" (the pinana hub's packages) or "standard" (PIDF per device, any RFC 3856 server).
 Status check_profile(std::string_view text);
 // kMinExpires..kMaxExpires.
 Status check_expires(int64_t seconds);

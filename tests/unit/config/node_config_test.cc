@@ -172,11 +172,8 @@ TEST(NodeConfigErrors, BadValues) {
 }
 
 TEST(NodeConfigErrors, Profile) {
-  EXPECT_EQ(error_of("profile = \"standard\"\n"),
-            "node.toml:1: profile: \"standard\" is reserved: it arrives in a later version "
-            "(use \"native\")");
   EXPECT_EQ(error_of("profile = \"other\"\n"),
-            "node.toml:1: profile: unknown profile \"other\" (only \"native\")");
+            "node.toml:1: profile: unknown profile \"other\" (\"native\" or \"standard\")");
 }
 
 TEST(NodeConfigErrors, ExpiresOutOfRange) {

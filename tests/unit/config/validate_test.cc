@@ -33,9 +33,8 @@ TEST(Validate, EachValueIsChecked) {
   c.domain = "a b";
   EXPECT_EQ(error_of(c), "domain: \"a b\": not a domain name or IPv4 address");
   c = {};
-  c.profile = "standard";
-  EXPECT_EQ(error_of(c),
-            "profile: \"standard\" is reserved: it arrives in a later version (use \"native\")");
+  c.profile = "nativ";
+  EXPECT_EQ(error_of(c), "profile: unknown profile \"nativ\" (\"native\" or \"standard\")");
   c = {};
   c.publish_expires = 0;
   EXPECT_EQ(error_of(c), "publish_expires: must be between 5 and 86400 (got 0)");

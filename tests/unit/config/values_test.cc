@@ -101,11 +101,12 @@ TEST(Domain, AcceptsNamesAndIpv4) {
   EXPECT_EQ(reason(check_domain("alice@example.com")), "not a domain name or IPv4 address");
 }
 
-TEST(Profile, OnlyNativeForNow) {
+TEST(Profile, NativeOrStandard) {
   EXPECT_TRUE(check_profile("native").ok());
-  EXPECT_EQ(reason(check_profile("standard")),
-            "\"standard\" is reserved: it arrives in a later version (use \"native\")");
-  EXPECT_EQ(reason(check_profile("Native")), "unknown profile \"Native\" (only \"native\")");
+  EXPECT_TRUE(check_profile("standard").ok());
+  EXPECT_EQ(reason(check_profile("Native")),
+            "unknown profile \"Native\" (\"native\" or \"standard\")");
+  EXPECT_EQ(reason(check_profile("")), "unknown profile \"\" (\"native\" or \"standard\")");
 }
 
 TEST(Expires, BoundsAreFiveAndOneDay) {
