@@ -1,0 +1,139 @@
+"""Shared helpers of the standard-profile system tests (python3 stdlib only).
+
+Reuses tests/system/node/nodelib.py (Node, Api, poll, ...) and tests/system/hub/sipua.py, and adds
+  - Kamailio: contrib/kamailio/run.sh start/restart/stop around one work directory;
+  - PyWatcher: a watcher of one presentity at the presence server on the mini UA;
+  - tuples(): {tuple id: (basic, pinana state or None)} of a PIDF body;
+  - kamailio_missing(): why Kamailio cannot run here, or None.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "tests", "system", "node"))
+from nodelib import (  # noqa: E402,F401
+    EID_A, EID_B, EID_C, LOCAL, UA, Call, Checks, Node, dedup, device_state, dialog_lamp,
+    exten_state, free_port, hard_timeout, poll, quote, read, rerun_in_private_netns)
+
+RUN_SH = os.path.join(REPO, "contrib", "kamailio", "run.sh")
+CLEAN_PERIOD = 2  # pinana-presence.cfg's default expiry sweep period (s)
+PROFILE = ["--profile", "standard"]
+
+
+def kamailio_missing():
+    if shutil.which("kamailio") is None and not os.path.exists("/usr/sbin/kamailio"):
+        return "kamailio is not installed (Debian packages kamailio, kamailio-presence-modules)"
+    for mod in ("presence.so", "presence_xml.so", "presence_dialoginfo.so", "presence_mwi.so"):
+        if not any(os.path.exists(os.path.join(d, mod)) for d in (
+                "/usr/lib/x86_64-linux-gnu/kamailio/modules", "/usr/lib/kamailio/modules",
+                "/usr/lib/aarch64-linux-gnu/kamailio/modules")):
+            return "Kamailio module %s missing (kamailio-presence-modules)" % mod
+    return None
+
+
+class Kamailio:
+    """Kamailio 5.6 with contrib/kamailio/pinana-presence.cfg, through run.sh."""
+
+    def __init__(self, workdir, mode="memory"):
+        self.mode = mode
+        self.work = os.path.join(workdir, "kamailio-" + mode)
+        self.port = free_port()
+
+    def _run(self, *args, timeout=60):
+        p = subprocess.run([RUN_SH] + list(args), capture_output=True, text=True,
+                           timeout=timeout)
+        if p.returncode != 0:
+            raise RuntimeError("run.sh %s failed (rc %d):\n%s%s" % (
+                " ".join(args), p.returncode, p.stdout, p.stderr[-3000:]))
+        return p.stdout.strip()
+
+    def start(self):
+        self._run("start", self.mode, str(self.port), self.work)
+        return self
+
+    def restart(self):
+        self._run("restart", self.work)
+
+    def stop(self):
+        try:
+            self._run("stop", self.work, timeout=40)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            print("note: %s" % e)
+
+    def log(self):
+        return read(os.path.join(self.work, "kamailio.log"))
+
+
+class PyWatcher:
+    """A watcher of one presentity (dialog, presence or message-summary) at the server."""
+
+    ACCEPT = {"dialog": "application/dialog-info+xml", "presence": "application/pidf+xml",
+              "message-summary": "application/simple-message-summary"}
+
+    def __init__(self, port, user_part, event="dialog", user="pywatch", expires=120):
+        self.ua = UA("UDP", port, user=user)
+        self.call = Call(self.ua, "sip:%s@%s" % (user_part, LOCAL))
+        self.event = event
+        self.response = self.ua.request("SUBSCRIBE", self.call, headers=[
+            ("Event", event), ("Accept", self.ACCEPT[event]), ("Expires", str(expires))])
+        self.bodies = []
+
+    def ok(self):
+        return self.response is not None and self.response.status in (200, 202)
+
+    def wait(self, predicate, timeout):
+        """The first NOTIFY body for which predicate(body) holds; every NOTIFY gets 200."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            n = self.ua.wait_request("NOTIFY", timeout=left)
+            if n is None:
+                return None
+            self.ua.reply(n, 200)
+            body = n.text()
+            self.bodies.append(body)
+            if predicate(body):
+                return body
+
+    def close(self):
+        self.ua.close()
+
+
+TUPLE = re.compile(r"<tuple\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</tuple>", re.S)
+
+
+def tuples(body):
+    """{tuple id: (basic, pinana state or None)} of a PIDF body (regex: good enough for tests)."""
+    out = {}
+    for tid, inner in TUPLE.findall(body or ""):
+        basic = re.search(r"<(?:\w+:)?basic>\s*(\w+)\s*</(?:\w+:)?basic>", inner)
+        state = re.search(r"<(?:\w+:)?devicestate\b[^>]*\bstate=\"([A-Z_]+)\"", inner)
+        out[tid] = (basic.group(1) if basic else None, state.group(1) if state else None)
+    return out
+
+
+def device_user(name):
+    """The presentity user of a device (docs/formats/device-pidf.md §1), for the tests."""
+    out, upper = "dev-", False
+    for b in name.encode():
+        c = chr(b)
+        if c.isascii() and c.isalpha():
+            if c.isupper() != upper:
+                upper = not upper
+                out += "."
+            out += c.lower()
+        elif c.isascii() and c.isdigit():
+            out += c
+        elif c == "/":
+            out += "-"
+        else:
+            out += "_%02x" % b
+    return out
