@@ -41,7 +41,7 @@ nlohmann::json to_json(const BenchOptions& o, const LoadResult& r) {
   nlohmann::json j = {
       {"tool", "pinana-bench"},
       {"mode", "load"},
-      {"server", o.server},
+      {"server_address", o.server},
       {"event", o.event},
       {"presentities", o.presentities},
       {"watchers_per_presentity", o.watchers},
