@@ -89,7 +89,18 @@ std::optional<uint64_t> parse_u64(std::string_view v) {
   return x;
 }
 
-void read_devicestate(pugi::xml_node el, DevicePidf& out) {
+// "closed" / "open" of the tuple's <status><basic>, empty when there is none.
+std::string_view basic_of(pugi::xml_node tuple) {
+  for (pugi::xml_node status : tuple.children()) {
+    if (!is(status, kPidfNamespace, "status")) continue;
+    for (pugi::xml_node basic : status.children()) {
+      if (is(basic, kPidfNamespace, "basic")) return basic.child_value();
+    }
+  }
+  return {};
+}
+
+void read_devicestate(pugi::xml_node el, std::string_view basic, DevicePidf& out) {
   auto eid = state::Eid::parse(el.attribute("eid").value());
   auto st = state::parse_device_state(el.attribute("state").value());
   std::optional<bool> cachable = true;
@@ -98,6 +109,15 @@ void read_devicestate(pugi::xml_node el, DevicePidf& out) {
   if (pugi::xml_attribute a = el.attribute("version")) version = parse_u64(a.value());
   if (!eid || eid->is_zero() || !st || !cachable || !version) {
     ++out.malformed;
+    return;
+  }
+  // We write <basic>closed</basic> only for UNAVAILABLE and INVALID. A closed tuple with another
+  // state was rewritten by the server: Kamailio's presence_xml sends an unpublished
+  // publication's tuple once more with its <basic> set to closed (docs/kamailio.md, fault 3).
+  // Its node has left: the tuple carries no state.
+  if (basic == "closed" && *st != state::DeviceState::kUnavailable &&
+      *st != state::DeviceState::kInvalid) {
+    ++out.offline;
     return;
   }
   for (DeviceTuple& t : out.tuples) {
@@ -177,7 +197,7 @@ Result<DevicePidf> parse_device_pidf(std::string_view body) {
     for (pugi::xml_node el = tuple.first_child(); el;) {
       if (el.type() == pugi::node_element && namespace_of(el) == kPinanaNamespace) {
         const std::string_view local = local_name(el.name());
-        if (local == "devicestate") read_devicestate(el, out);
+        if (local == "devicestate") read_devicestate(el, basic_of(tuple), out);
         if (local == "member") read_member(el, out);
       }
       // depth-first walk bounded by the tuple

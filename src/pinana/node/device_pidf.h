@@ -14,8 +14,10 @@
 //
 // parse_device_pidf() reads a composed document (any number of tuples, from any publisher):
 // tuples without a pinana element (phones, other software) are skipped; a pinana element that is
-// malformed is skipped and counted; a document that is not PIDF is an error. Never throws on
-// input. Pure functions; any thread.
+// malformed is skipped and counted; a tuple whose <basic> is closed while its state is neither
+// UNAVAILABLE nor INVALID (the server's "offline" rewrite of an unpublished publication) is
+// skipped and counted; a document that is not PIDF is an error. Never throws on input. Pure
+// functions; any thread.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,7 @@ struct DevicePidf {
   std::vector<DeviceTuple> tuples;  // one per EID: of duplicates, the highest version
   std::vector<state::Eid> members;  // <member> elements, unique
   size_t malformed = 0;             // pinana elements skipped as malformed
+  size_t offline = 0;               // tuples skipped as rewritten offline by the server
 };
 
 // "eid-020000000001".

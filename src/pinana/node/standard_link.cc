@@ -140,6 +140,7 @@ void StandardLink::on_device_notify(const std::string& device,
   // An active NOTIFY without a body: the presentity has no live publication at all.
   ++stats_.notifies_applied;
   stats_.malformed_elements += doc.malformed;
+  stats_.offline_tuples += doc.offline;
   const state::Eid& self = ctx_.cluster.self();
   const TimePoint now = ctx_.clock.now();
   for (const auto& e : ctx_.cluster.entries(device)) {
@@ -258,6 +259,8 @@ void StandardLink::append_metrics(std::string& out) const {
                 "Presence server NOTIFY bodies refused as malformed", s.notify_errors);
   append_metric(out, "pinana_node_malformed_elements_total", "counter",
                 "pinana PIDF elements skipped as malformed", s.malformed_elements);
+  append_metric(out, "pinana_node_offline_tuples_total", "counter",
+                "Tuples read as gone: closed by the server after an unpublish", s.offline_tuples);
   append_metric(out, "pinana_node_watch_refused_total", "counter",
                 "Device watches refused (limit reached)", s.watch_refused);
   append_metric(out, "pinana_node_watched_devices", "gauge", "Devices subscribed to",

@@ -47,7 +47,8 @@ class StandardLink final : public ClusterLink {
   void append_metrics(std::string& out) const override;
 
   struct Stats {
-    uint64_t notifies_applied = 0, notify_errors = 0, malformed_elements = 0, watch_refused = 0;
+    uint64_t notifies_applied = 0, notify_errors = 0, malformed_elements = 0, offline_tuples = 0,
+             watch_refused = 0;
     size_t watched_devices = 0, members = 0, mailbox_subscriptions = 0;
   };
   Stats stats() const;

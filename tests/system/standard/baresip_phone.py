@@ -7,14 +7,15 @@ subscribed at a real Kamailio 5.6 (MEMORY mode), see the same extension states.
   Node A owns PJSIP/alice; node B owns the hints 2000=PJSIP/alice (A's device) and
   2001=PJSIP/bob (its own) and publishes their presence (PIDF + RPID) and dialog-info to
   sip:2000@ / sip:2001@ at Kamailio. A baresip phone has 2000 and 2001 as contacts with
-  ;presence=p2p: it SUBSCRIBEs to their presence at Kamailio. baresip reads PIDF <basic> (open:
-  Online, closed: Offline), so the states compared are the ones that differ there: Idle/InUse
-  (open) against Unavailable (closed).
+  ;presence=p2p: it SUBSCRIBEs to their presence at Kamailio. baresip shows PIDF <basic> closed
+  as Offline, open as Online, and open with the RPID activity on-the-phone as Busy, so Idle,
+  InUse and Unavailable are told apart.
   1. start: 2000 and 2001 Idle in B's API, Online at the phone;
   2. alice UNAVAILABLE on A: B's API says 2000 Unavailable, the phone shows 2000 Offline and
      2001 still Online; alice back NOT_INUSE: Idle and Online again;
   3. bob UNAVAILABLE on B: 2001 Unavailable / Offline;
-  4. a python watcher of 2000's dialog at Kamailio and B's API agree on InUse / confirmed.
+  4. alice INUSE on A: B's API says InUse, a python watcher of 2000's dialog at Kamailio sees
+     confirmed, the phone shows Busy.
 Exit 0 all passed, 1 a failure, 77 Kamailio or baresip not installed.
 """
 
@@ -90,8 +91,8 @@ def run(binary, workdir, checks):
         ok_api = poll(lambda: exten_state(B, "2000") == "InUse", 5)
         body = watcher.wait(lambda body: dialog_lamp(body) == "confirmed", 5)
         checks.check("alice INUSE on A: B says 2000 InUse, a dialog watcher at Kamailio sees "
-                     "confirmed, the phone Online", ok_api and body is not None and
-                     wait_until(lambda: phone.contact_status("2000") == "Online", 5),
+                     "confirmed, the phone Busy (RPID on-the-phone)", ok_api and body is not None
+                     and wait_until(lambda: phone.contact_status("2000") == "Busy", 5),
                      (B.extension("2000"), watcher.bodies[-1:], phone.contact_status("2000")))
     finally:
         phone.stop()

@@ -43,6 +43,9 @@ class Kamailio:
     def __init__(self, workdir, mode="memory"):
         self.mode = mode
         self.work = os.path.join(workdir, "kamailio-" + mode)
+        # run.sh makes WORKDIR traversable for the kamailio and postgres users; its parent (a
+        # 0700 temporary directory) must be too.
+        os.chmod(workdir, os.stat(workdir).st_mode | 0o011)
         self.port = free_port()
 
     def _run(self, *args, timeout=60):

@@ -85,6 +85,30 @@ TEST(DevicePidf, ParsesAComposedDocumentAndSkipsForeignTuples) {
   EXPECT_EQ(doc->malformed, 0u);
 }
 
+// Kamailio's NOTIFY after an unpublish: the publication's tuple once more, <basic> rewritten to
+// closed, the pinana element kept. A closed tuple is read as gone unless its state is one we
+// write closed ourselves.
+TEST(DevicePidf, AClosedTupleWithAnOpenStateIsAnOfflineRewrite) {
+  const std::string body = R"(<?xml version="1.0"?>
+<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:dev-x@127.0.0.1">
+  <tuple xmlns="urn:ietf:params:xml:ns:pidf" id="eid-02000000000c">
+    <status xmlns="urn:ietf:params:xml:ns:pidf">
+   <basic>closed</basic>
+   <devicestate xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:0c"
+     state="INUSE" cachable="true" version="5"/>
+  </status></tuple>
+  <tuple id="eid-02000000000d"><status><basic>closed</basic>
+   <devicestate xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:0d"
+     state="UNAVAILABLE"/></status></tuple>
+</presence>)";
+  auto doc = parse_device_pidf(body);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->offline, 1u);
+  ASSERT_EQ(doc->tuples.size(), 1u);
+  EXPECT_EQ(doc->tuples[0].eid, eid("02:00:00:00:00:0d"));
+  EXPECT_EQ(doc->tuples[0].state, DeviceState::kUnavailable);
+}
+
 TEST(DevicePidf, OfTwoTuplesOfOneEidTheHigherVersionWins) {
   const std::string a =
       render_device_pidf("sip:x@y", eid("02:00:00:00:00:01"), DeviceState::kBusy, true, 10);
