@@ -36,7 +36,9 @@ void add_node_flags(CLI::App& cmd, NodeFlags& f) {
   cmd.add_option("--hint", f.hints, "EXTEN=DEVICES, e.g. 1000=PJSIP/alice&Custom:dnd (repeatable)");
   cmd.add_option("--device", f.devices, "DEVICE=STATE initial local state (repeatable)");
   cmd.add_option("--domain", f.domain, "domain of the presentities (default: the hub's host)");
-  cmd.add_option("--profile", f.profile, "cluster profile: native (default)");
+  cmd.add_option("--profile", f.profile,
+                 "cluster profile: native (pinana hub, default) or standard (any RFC 3856 server, "
+                 "e.g. Kamailio)");
   cmd.add_option("--publish-expires", f.publish_expires, "PUBLISH Expires in seconds (default 60)");
   cmd.add_option("--subscribe-expires", f.subscribe_expires,
                  "SUBSCRIBE Expires in seconds (default 60)");
@@ -74,7 +76,9 @@ Result<config::NodeConfig> node_config_from(const NodeFlags& f) {
   for (const auto& d : f.devices) {
     const auto eq = d.rfind('=');
     if (eq == std::string::npos) return Error{0, "--device " + d + ": expected DEVICE=STATE"};
-    c.devices.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+    auto st = config::canonical_device_state(d.substr(eq + 1));
+    if (!st.ok()) return Error{0, "--device " + d + ": " + st.error().reason};
+    c.devices.emplace_back(d.substr(0, eq), *st);
   }
   if (c.domain.empty()) {
     auto hub = config::parse_hub_uri(c.hub);
@@ -119,7 +123,7 @@ Result<node::NodeOptions> node_options_from(const config::NodeConfig& c) {
   if (c.username && c.password) o.credentials = std::make_pair(*c.username, *c.password);
   for (const auto& h : c.hints) {
     auto hint = state::parse_hint(h.exten, h.value);
-    if (!hint.ok()) return Error{0, h.origin + ": hint " + h.exten + ": " + hint.error().reason};
+    if (!hint.ok()) return Error{0, h.origin + ": " + hint.error().reason};
     o.hints.push_back(std::move(*hint));
   }
   for (const auto& [device, st] : c.devices) {

@@ -31,10 +31,10 @@ struct NodeConfig {
   std::string hub = "sip:127.0.0.1:5060";  // sip:HOST[:PORT], IPv6 in brackets
   std::string listen = "udp:127.0.0.1:0";  // udp:ADDR:PORT (numeric ADDR)
   std::string api = "127.0.0.1:8088";      // ADDR:PORT, or "off"
-  std::string domain;  // domain of extension presentities; empty: the hub's host
-  std::string profile = "native";          // only "native" for now ("standard" is reserved)
-  uint32_t publish_expires = 60;           // 5..86400
-  uint32_t subscribe_expires = 60;         // 5..86400
+  std::string domain;               // domain of extension presentities; empty: the hub's host
+  std::string profile = "native";   // "native" (pinana hub) or "standard" (Kamailio)
+  uint32_t publish_expires = 60;    // 5..86400
+  uint32_t subscribe_expires = 60;  // 5..86400
   std::optional<std::string> username, password;  // digest credentials for the hub: both or neither
   std::vector<HintSpec> hints;  // [hints] first (file order), then extensions.conf's others
   std::vector<std::pair<std::string, std::string>> devices;  // device -> canonical state name
