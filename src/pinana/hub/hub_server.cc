@@ -45,6 +45,15 @@ tp::Destination to_destination(const presence::Flow& f) {
   return d;
 }
 
+// RFC 4320's late 100 Trying is for a UAS that has not answered by T2. The hub answers every
+// request before the call that delivered it returns (no step is asynchronous), so that moment
+// never comes; not preparing a 100 per request (and not arming its timer) saves both.
+tx::TimerConfig hub_timer_config() {
+  tx::TimerConfig c;
+  c.late_trying = false;
+  return c;
+}
+
 int status_of(std::string_view response) {
   // "SIP/2.0 NNN ..." as built by make_response.
   int code = 0;
@@ -105,7 +114,7 @@ HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig 
       clock_(clock),
       log_(log),
       config_(std::move(config)),
-      table_(clock),
+      table_(clock, hub_timer_config()),
       rate_(clock, config_.max_requests_per_second_per_source),
       timer_(io) {
   auto made = presence::packages::register_all(registry_);
@@ -403,16 +412,11 @@ void HubServer::run_presence(presence::Actions actions) {
 
 void HubServer::send_notify(presence::OutgoingNotify n) {
   tp::Destination to = to_destination(n.destination);
-  auto msg = sip::Message::from_bytes(n.request, sip::Framing::kStream);
-  if (!msg.ok()) {  // the core built it; a failure here is a bug, but never leave the watcher
-                    // hanging
-    run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
-    return;
-  }
   const auto reliability =
       tp::is_reliable(to.transport) ? tx::Reliability::kReliable : tx::Reliability::kUnreliable;
-  auto out = table_.start_client(msg.value(), reliability, std::move(n.request));
-  if (!out.ok()) {
+  // The core built the request and names its branch: no need to parse it back for the key.
+  auto out = table_.start_client("NOTIFY", n.branch, reliability, std::move(n.request));
+  if (!out.ok()) {  // a bug in the core, but never leave the watcher hanging
     run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
     return;
   }
@@ -464,16 +468,17 @@ void HubServer::execute(const tx::Outcome& outcome) {
 void HubServer::send(const tp::Destination& to, std::string_view bytes) {
   Status s = Status::Ok();
   if (to.transport == tp::TransportKind::kUdp) {
-    boost::system::error_code ec;
-    auto addr = boost::asio::ip::make_address(to.host, ec);
-    tp::UdpTransport* chosen = nullptr;
-    for (auto& u : udp_) {
-      if (!ec && u->local_endpoint().address.is_v6() == addr.is_v6()) {
-        chosen = u.get();
-        break;
+    tp::UdpTransport* chosen = udp_.empty() ? nullptr : udp_.front().get();
+    if (udp_.size() > 1) {  // the listener of the destination's family
+      boost::system::error_code ec;
+      auto addr = boost::asio::ip::make_address(to.host, ec);
+      for (auto& u : udp_) {
+        if (!ec && u->local_endpoint().address.is_v6() == addr.is_v6()) {
+          chosen = u.get();
+          break;
+        }
       }
     }
-    if (chosen == nullptr && !udp_.empty()) chosen = udp_.front().get();
     s = chosen ? chosen->send(to, std::string(bytes)) : Status(Error{0, "no UDP listener"});
   } else if (to.transport == tp::TransportKind::kTcp && tcp_) {
     s = tcp_->send(to, std::string(bytes));
@@ -486,13 +491,14 @@ void HubServer::send(const tp::Destination& to, std::string_view bytes) {
 // ---- timers -----------------------------------------------------------------------------------
 
 void HubServer::schedule(TimePoint when, TxnId id, tx::TimerId timer) {
-  timers_.emplace(when, std::make_pair(id, timer));
+  timers_.push_back(TimerEntry{when, id, timer});
+  std::push_heap(timers_.begin(), timers_.end(), TimerEntry::Later{});
   rearm();
 }
 
 void HubServer::rearm() {
   std::optional<TimePoint> next;
-  if (!timers_.empty()) next = timers_.begin()->first;
+  if (!timers_.empty()) next = timers_.front().when;
   if (presence_deadline_ && (!next || *presence_deadline_ < *next)) next = presence_deadline_;
   if (!next) {
     if (armed_) timer_.cancel();
@@ -512,10 +518,11 @@ void HubServer::rearm() {
 void HubServer::on_timer_fired() {
   armed_.reset();
   const TimePoint now = clock_.now();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
-    auto [id, timer] = timers_.begin()->second;
-    timers_.erase(timers_.begin());
-    auto out = table_.on_timer(id, timer);
+  while (!timers_.empty() && timers_.front().when <= now) {
+    const TimerEntry due = timers_.front();
+    std::pop_heap(timers_.begin(), timers_.end(), TimerEntry::Later{});
+    timers_.pop_back();
+    auto out = table_.on_timer(due.id, due.timer);
     execute(out);
   }
   if (presence_deadline_ && *presence_deadline_ <= now) {

@@ -121,9 +121,18 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::unordered_map<TxnId, ServerCtx, sip::transaction::TransactionIdHash> servers_;
   std::unordered_map<TxnId, ClientCtx, sip::transaction::TransactionIdHash> clients_;
 
-  // Transaction timers by deadline. Cancelled or superseded timers stay until they come due: the
-  // table ignores fires it did not ask for, which costs less than finding them.
-  std::multimap<TimePoint, std::pair<TxnId, sip::transaction::TimerId>> timers_;
+  // Transaction timers, a binary min-heap by deadline in one vector (no node per timer).
+  // Cancelled or superseded timers stay until they come due: the table ignores fires it did not
+  // ask for, which costs less than finding them.
+  struct TimerEntry {
+    TimePoint when;
+    TxnId id;
+    sip::transaction::TimerId timer;
+    struct Later {
+      bool operator()(const TimerEntry& a, const TimerEntry& b) const { return a.when > b.when; }
+    };
+  };
+  std::vector<TimerEntry> timers_;
   std::optional<TimePoint> presence_deadline_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;

@@ -23,6 +23,7 @@ struct OutgoingNotify {
   SubscriptionId subscription;
   Flow destination;
   std::string request;
+  std::string branch;  // the request's top Via branch, magic cookie included
 };
 
 struct Actions {

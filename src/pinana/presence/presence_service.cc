@@ -183,22 +183,22 @@ Actions PresenceService::initial_subscribe(const sip::Message& request,
                 std::to_string(config_.retry_after_s));
 
   // Accepted: create the dialog (RFC 3261 §12.1.1) and the subscription.
+  DialogId dialog_id{std::string(request.call_id()), tokens_.next(8),
+                     std::string(request.from()->tag())};
   SubscriptionDialog dialog;
-  dialog.id =
-      DialogId{std::string(request.call_id()), tokens_.next(8), std::string(request.from()->tag())};
   dialog.local_party = std::string(request.value(sip::HeaderId::kTo));
-  dialog.local_party.append(";tag=").append(dialog.id.local_tag);
+  dialog.local_party.append(";tag=").append(dialog_id.local_tag);
   dialog.remote_party = std::string(request.value(sip::HeaderId::kFrom));
   dialog.remote_target = std::move(contact.target);
   dialog.route_set = std::move(route_set);
   dialog.remote_cseq = request.cseq()->sequence;
 
-  const std::string local_tag = dialog.id.local_tag;
-  SubscriptionKey key{dialog.id, std::string(request.event()->type),
+  const std::string local_tag = dialog_id.local_tag;
+  SubscriptionKey key{std::move(dialog_id), std::string(request.event()->type),
                       std::string(request.event()->id())};
   auto sub = std::make_unique<ServerSubscription>(
       subscriptions_.next_id(), std::move(key), ResourceKey{std::move(*uri), package.name()},
-      package, std::string(*type), std::move(dialog), context.source,
+      package, *type, std::move(dialog), context.source,
       clock_.now() + std::chrono::seconds(expiry.granted_s), package.new_watcher_state());
   if (expiry.granted_s == 0) sub->terminate(TerminationReason::kTimeout);  // a fetch
   ServerSubscription& s = subscriptions_.add(std::move(sub));
@@ -315,7 +315,8 @@ void PresenceService::pump(ServerSubscription& s, Actions& out) {
   p.cseq = s.begin_notify(final);
   p.subscription_state = state;
   p.body = body;
-  out.notifies.push_back(OutgoingNotify{s.id(), s.flow(), build_notify(s, p)});
+  out.notifies.push_back(
+      OutgoingNotify{s.id(), s.flow(), build_notify(s, p), std::string("z9hG4bK").append(branch)});
   ++notifies_sent_;
 }
 

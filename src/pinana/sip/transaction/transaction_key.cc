@@ -69,6 +69,20 @@ Result<TransactionKey> TransactionKey::for_client(const Message& message) {
   return k;
 }
 
+Result<TransactionKey> TransactionKey::for_client(std::string_view method,
+                                                  std::string_view branch) {
+  // Via::rfc3261_branch(): the magic cookie (compared as written) and something after it.
+  constexpr std::string_view kCookie = "z9hG4bK";
+  if (branch.size() <= kCookie.size() || branch.substr(0, kCookie.size()) != kCookie)
+    return Error{0, "top Via has no RFC 3261 branch"};
+  TransactionKey k;
+  k.role_ = Role::kClient;
+  k.rule_ = Rule::kRfc3261;
+  k.method_ = method;
+  k.branch_ = branch;
+  return k;
+}
+
 size_t TransactionKey::hash() const {
   size_t h = static_cast<size_t>(role_) * 2 + static_cast<size_t>(rule_);
   mix(h, hash_text(branch_));

@@ -40,6 +40,10 @@ class TransactionKey {
   // Errors when the message has no top Via, no CSeq, or no RFC 3261 branch: responses to such
   // requests cannot be matched (status 0: drop a response; a request we build must not lack one).
   static Result<TransactionKey> for_client(const Message& message);
+  // The client key of a request the TU built itself, from its CSeq method and top Via branch
+  // (magic cookie included), without parsing it back. Errors (status 0) for a branch that is not
+  // an RFC 3261 one.
+  static Result<TransactionKey> for_client(std::string_view method, std::string_view branch);
 
   Role role() const { return role_; }
   Rule rule() const { return rule_; }

@@ -103,11 +103,25 @@ Result<Outcome> TransactionTable::start_client(const Message& request, Reliabili
   auto key = TransactionKey::for_client(request);
   if (!key.ok()) return Error{500, key.error().reason};
   if (key->method() != request.method()) return Error{500, "CSeq method differs from the method"};
-  if (by_key_.contains(*key)) return Error{500, "branch already used by a client transaction"};
   if (bytes.empty()) bytes = request.serialize();
+  return start_client(std::move(*key), reliability, std::move(bytes));
+}
 
-  const TransactionId id{next_id_++};
-  auto key_it = by_key_.emplace(std::move(*key), id).first;
+Result<Outcome> TransactionTable::start_client(std::string_view method, std::string_view branch,
+                                               Reliability reliability, std::string bytes) {
+  purge();
+  if (method == "INVITE" || method == "ACK") return Error{500, "no INVITE client transactions"};
+  auto key = TransactionKey::for_client(method, branch);
+  if (!key.ok()) return Error{500, key.error().reason};
+  return start_client(std::move(*key), reliability, std::move(bytes));
+}
+
+Result<Outcome> TransactionTable::start_client(TransactionKey key, Reliability reliability,
+                                               std::string bytes) {
+  const TransactionId id{next_id_};
+  auto [key_it, inserted] = by_key_.try_emplace(std::move(key), id);  // one lookup
+  if (!inserted) return Error{500, "branch already used by a client transaction"};
+  ++next_id_;
   Slot& slot = by_id_
                    .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
                             std::forward_as_tuple(std::in_place_type<ClientTransaction>, clock_,

@@ -72,6 +72,10 @@ class TransactionTable {
   // another client transaction. `bytes` is its serialized form; empty: request.serialize().
   Result<Outcome> start_client(const Message& request, Reliability reliability,
                                std::string bytes = {});
+  // The same for a request the TU serialized itself, given its method (which its CSeq repeats)
+  // and its top Via branch; saves parsing `bytes` back. The TU vouches that they match.
+  Result<Outcome> start_client(std::string_view method, std::string_view branch,
+                               Reliability reliability, std::string bytes);
 
   // The TU answers the request of server transaction `id` (see ServerTransaction::send_response).
   // Errors (status 0) when the transaction no longer exists.
@@ -107,6 +111,7 @@ class TransactionTable {
   // Retires the transaction if `out` says it terminated.
   Outcome finish(TransactionId id, Actions actions);
   void purge();
+  Result<Outcome> start_client(TransactionKey key, Reliability reliability, std::string bytes);
 
   const Clock& clock_;
   TimerConfig config_;

@@ -98,8 +98,42 @@ std::string phrase_for(const Error& error) {
   return out + " (" + detail + ")";
 }
 
-}  // namespace
+// The first element of the first Via field of the request in `raw`, read without parsing the
+// message (the same lines scan_raw reads). nullopt for a response, or when no Via comes before
+// the end of the header.
+std::optional<std::string_view> top_via_element(std::string_view raw) {
+  size_t pos = 0;
+  while (raw.substr(pos, 2) == "\r\n") pos += 2;
+  if (raw.size() - pos >= 4 && chars::iequals(raw.substr(pos, 4), "SIP/")) return std::nullopt;
+  size_t eol = raw.find("\r\n", pos);
+  if (eol == std::string_view::npos) return std::nullopt;
+  pos = eol + 2;
+  while (pos < raw.size()) {
+    size_t end = raw.find("\r\n", pos);
+    if (end == std::string_view::npos) return std::nullopt;
+    while (end + 2 < raw.size() && chars::is_wsp(raw[end + 2])) {
+      const size_t more = raw.find("\r\n", end + 2);
+      if (more == std::string_view::npos) return std::nullopt;
+      end = more;
+    }
+    std::string_view line = raw.substr(pos, end - pos);
+    pos = end + 2;
+    if (line.empty()) return std::nullopt;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && chars::is_wsp(name.back())) name.remove_suffix(1);
+    if (lookup_header(name) != HeaderId::kVia) continue;
+    std::string_view first;
+    for_each_element(trim_lws(line.substr(colon + 1)),
+                     [&first](std::string_view e) { return first = e, false; });
+    if (first.empty()) return std::nullopt;
+    return first;
+  }
+  return std::nullopt;
+}
 
+}  // namespace
 
 std::string stamp_via_element(std::string_view element, const Via& via, const Endpoint& source) {
   const auto rport = via.params.find("rport");
@@ -164,12 +198,36 @@ bool stamp_top_via(Message& request, const Endpoint& source, Framing framing) {
 Received receive(std::string_view bytes, Framing framing, const Endpoint& source) {
   Received r;
   Message m;
+  // Stamp the top Via in the bytes before parsing, so the message is parsed once. Whatever this
+  // cannot handle (no Via found, a Via that does not parse, stamped bytes that do not parse) takes
+  // the general path below, which parses first and decides from the parsed message.
+  bool stamped_before = false;
+  if (auto element = top_via_element(bytes)) {
+    if (auto via = parse_via(*element)) {
+      std::string stamped = stamp_via_element(*element, via.value(), source);
+      if (stamped == *element) {
+        stamped_before = true;  // nothing to add
+      } else {
+        const size_t at = static_cast<size_t>(element->data() - bytes.data());
+        std::string edited;
+        edited.reserve(bytes.size() + stamped.size() - element->size());
+        edited.append(bytes.substr(0, at))
+            .append(stamped)
+            .append(bytes.substr(at + element->size()));
+        if (m.parse(edited, framing).ok()) {
+          r.message = std::move(m);
+          return r;
+        }
+      }
+    }
+  }
   if (auto s = m.parse(bytes, framing); !s) {
     r.error = s.error();
     r.reply = stateless_response(bytes, r.error, source);
     return r;
   }
-  if (m.is_request() && !stamp_top_via(m, source, framing) && m.start_line().empty()) {
+  if (m.is_request() && !stamped_before && !stamp_top_via(m, source, framing) &&
+      m.start_line().empty()) {
     // The stamped copy failed to re-parse (it should not); deliver the request as it came.
     (void)m.parse(bytes, framing);
   }

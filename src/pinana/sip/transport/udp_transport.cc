@@ -1,6 +1,14 @@
 #include "pinana/sip/transport/udp_transport.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 
 #include "pinana/sip/transport/inbound.h"
 #include "pinana/sip/transport/response_routing.h"
@@ -39,13 +47,23 @@ Status UdpTransport::open(const Endpoint& local) {
   const ip::udp::endpoint ep(local.address, local.port);
   socket_.open(ep.protocol(), ec);
   if (!ec) socket_.bind(ep, ec);
+  if (!ec) socket_.non_blocking(true, ec);
   if (ec) {
     socket_.close();
     return Error{0, "cannot bind UDP " + local.to_string() + ": " + ec.message()};
   }
+  if (options_.socket_buffer_bytes > 0) {
+    // Best effort: the kernel caps the size at net.core.{r,w}mem_max (root may exceed it).
+    const int fd = socket_.native_handle();
+    const int size = options_.socket_buffer_bytes;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+      (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+      (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
   const auto bound = socket_.local_endpoint(ec);
   local_ = Endpoint::normalized(bound.address(), bound.port());
-  buffer_.resize(kMaxDatagram + 1);
+  if (!buffer_) buffer_.reset(new char[kBatch * kSlot]);
   start_receive();
   return Status::Ok();
 }
@@ -54,29 +72,63 @@ void UdpTransport::close() {
   error_code ec;
   resolver_.cancel();
   socket_.close(ec);
+  queue_.clear();
+  sent_ = 0;
 }
 
 void UdpTransport::start_receive() {
-  socket_.async_receive_from(
-      boost::asio::buffer(buffer_), sender_,
-      [this, alive = std::weak_ptr<int>(alive_)](const error_code& ec, size_t n) {
-        if (alive.expired() || !socket_.is_open()) return;
-        if (ec == boost::asio::error::operation_aborted ||
-            ec == boost::asio::error::bad_descriptor) {
-          return;
-        }
-        // Other errors (an ICMP port unreachable surfaces as connection_refused) concern one
-        // earlier send, not the socket: keep receiving.
-        if (!ec) on_datagram(n);
-        if (socket_.is_open()) start_receive();
-      });
+  socket_.async_wait(ip::udp::socket::wait_read, [this, alive = std::weak_ptr<int>(alive_)](
+                                                     const error_code& ec) {
+    if (alive.expired() || !socket_.is_open()) return;
+    if (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor) {
+      return;
+    }
+    receive_batch();
+  });
 }
 
-void UdpTransport::on_datagram(size_t size) {
-  const std::string_view bytes(buffer_.data(), size);
+void UdpTransport::receive_batch() {
+  const int fd = socket_.native_handle();
+  std::array<mmsghdr, kBatch> msgs;
+  std::array<iovec, kBatch> iov;
+  std::array<sockaddr_storage, kBatch> from;
+  in_batch_ = true;
+  // A bounded number of rounds per wake-up, so that timers and other sockets get their turn.
+  for (int round = 0; round < kRoundsPerWakeup && socket_.is_open(); ++round) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      iov[i] = iovec{buffer_.get() + i * kSlot, kSlot};
+      msgs[i] = mmsghdr{};
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int n = ::recvmmsg(fd, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      // EINTR, or an error about an earlier send (ICMP): it is consumed; read on.
+      continue;
+    }
+    for (int i = 0; i < n && socket_.is_open(); ++i) {
+      ip::udp::endpoint sender;
+      const size_t len = std::min<size_t>(msgs[i].msg_hdr.msg_namelen, sender.capacity());
+      std::memcpy(sender.data(), &from[i], len);
+      sender.resize(len);
+      size_t size = msgs[i].msg_len;
+      if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) size = kSlot;  // reported as too large
+      on_datagram(std::string_view(buffer_.get() + i * kSlot, size), sender);
+    }
+    if (static_cast<size_t>(n) < kBatch) break;
+  }
+  in_batch_ = false;
+  flush();
+  if (socket_.is_open()) start_receive();
+}
+
+void UdpTransport::on_datagram(std::string_view bytes, const ip::udp::endpoint& from) {
   if (only_whitespace(bytes)) return;  // RFC 5626 keep-alive, or noise
-  const Endpoint remote = Endpoint::normalized(sender_.address(), sender_.port());
-  if (size > kMaxDatagram) {
+  const Endpoint remote = Endpoint::normalized(from.address(), from.port());
+  if (bytes.size() > kMaxDatagram) {
     report(TransportError::Kind::kLimit, remote, Error{0, "datagram larger than 65535 bytes"});
     return;
   }
@@ -89,7 +141,7 @@ void UdpTransport::on_datagram(size_t size) {
   int answered = 0;
   if (r.reply) {
     answered = r.error.status;
-    send_to(sender_, std::move(*r.reply));
+    send_to(from, std::move(*r.reply));
   }
   report(TransportError::Kind::kParse, remote, Error{answered, r.error.reason});
 }
@@ -108,6 +160,7 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
   if (to.host.empty() || to.port == 0) return Error{0, "no destination address"};
   error_code ec;
   const ip::address address = ip::make_address(to.host, ec);
+  if (queue_.size() - sent_ >= kMaxQueued) return Error{0, "UDP send queue full"};
   if (!ec) {
     ip::udp::endpoint ep(address, to.port);
     if (address.is_v4() && local_.address.is_v6()) {
@@ -141,17 +194,65 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
 }
 
 void UdpTransport::send_to(const ip::udp::endpoint& to, std::string bytes) {
-  auto data = std::make_unique<std::string>(std::move(bytes));
-  auto buffer = boost::asio::buffer(*data);
-  socket_.async_send_to(buffer, to,
-                        [this, alive = std::weak_ptr<int>(alive_), to, data = std::move(data)](
-                            const error_code& ec, size_t) {
-                          if (alive.expired() || !ec || ec == boost::asio::error::operation_aborted)
-                            return;
-                          report(TransportError::Kind::kSend,
-                                 Endpoint::normalized(to.address(), to.port()),
-                                 Error{0, "send failed: " + ec.message()});
-                        });
+  if (!socket_.is_open()) return;
+  queue_.push_back(Outgoing{to, std::move(bytes)});
+  if (!in_batch_) schedule_flush();
+}
+
+void UdpTransport::schedule_flush() {
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  boost::asio::post(socket_.get_executor(), [this, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.expired()) return;
+    flush_posted_ = false;
+    flush();
+  });
+}
+
+void UdpTransport::flush() {
+  if (waiting_writable_ || !socket_.is_open()) return;
+  const int fd = socket_.native_handle();
+  std::array<mmsghdr, kBatch> msgs;
+  std::array<iovec, kBatch> iov;
+  while (sent_ < queue_.size()) {
+    const size_t n = std::min(kBatch, queue_.size() - sent_);
+    for (size_t i = 0; i < n; ++i) {
+      Outgoing& o = queue_[sent_ + i];
+      iov[i] = iovec{o.bytes.data(), o.bytes.size()};
+      msgs[i] = mmsghdr{};
+      msgs[i].msg_hdr.msg_name = o.to.data();
+      msgs[i].msg_hdr.msg_namelen = static_cast<socklen_t>(o.to.size());
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int r = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
+    if (r > 0) {
+      sent_ += static_cast<size_t>(r);
+      continue;
+    }
+    const int err = r < 0 ? errno : EIO;
+    if (err == EINTR) continue;
+    if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+      // The send buffer is full: wait until the socket drains.
+      waiting_writable_ = true;
+      socket_.async_wait(ip::udp::socket::wait_write,
+                         [this, alive = std::weak_ptr<int>(alive_)](const error_code& ec) {
+                           if (alive.expired()) return;
+                           waiting_writable_ = false;
+                           if (!ec) flush();
+                         });
+      return;
+    }
+    // The first datagram of the batch cannot be sent (bad address, unreachable): report it and
+    // go on with the rest. The report may queue more sends; the loop takes them too.
+    const ip::udp::endpoint to = queue_[sent_].to;
+    ++sent_;
+    report(TransportError::Kind::kSend, Endpoint::normalized(to.address(), to.port()),
+           Error{0, std::string("send failed: ") + std::strerror(err)});
+    if (!socket_.is_open()) return;
+  }
+  queue_.clear();
+  sent_ = 0;
 }
 
 void UdpTransport::report(TransportError::Kind kind, const Endpoint& remote, Error error) {

@@ -7,6 +7,14 @@
 // malformed response is dropped. Datagrams of nothing but CRLF / whitespace (keep-alives) are
 // ignored.
 //
+// Socket I/O is batched (Linux recvmmsg / sendmmsg): when the socket turns readable, up to
+// kBatch datagrams are taken in one system call and handed to the user one by one; the datagrams
+// the user sends meanwhile are queued and written with one sendmmsg at the end of the batch. Sends
+// made outside a receive batch (from timers, from other handlers) are flushed by one handler
+// posted to `io`, so a burst made in one handler still costs one system call per kBatch
+// datagrams. A full socket send buffer parks the queue until the socket is writable; more than
+// kMaxQueued waiting datagrams are refused (kSend error). Order of sends is kept.
+//
 // Threading: the transport belongs to the thread that runs `io`. Call every member there (or
 // before that thread starts running `io`); other threads post to `io`. Callbacks to the user run on
 // that thread. Do not destroy the transport from inside a callback; destroy it only when `io` is
@@ -27,11 +35,16 @@ namespace pinana::sip::transport {
 struct UdpOptions {
   // Refuse to send requests above kMaxUdpRequestBytes (RFC 3261 §18.1.1): the caller must use TCP.
   bool enforce_request_size_limit = true;
+  // SO_RCVBUF / SO_SNDBUF asked of the kernel (0: the system default). A presence server takes
+  // bursts of NOTIFY responses; a small receive buffer drops them and causes retransmissions.
+  int socket_buffer_bytes = 4 << 20;
 };
 
 class UdpTransport final : public Transport {
  public:
   static constexpr size_t kMaxDatagram = 65535;
+  static constexpr size_t kBatch = 32;           // datagrams per recvmmsg / sendmmsg
+  static constexpr size_t kMaxQueued = 1 << 16;  // datagrams waiting to be sent
 
   UdpTransport(boost::asio::io_context& io, TransportUser& user, UdpOptions options = {});
   ~UdpTransport() override;
@@ -50,18 +63,35 @@ class UdpTransport final : public Transport {
   Status send(const Destination& to, std::string bytes) override;
 
  private:
+  static constexpr size_t kSlot = kMaxDatagram + 1;  // one receive buffer; a full one is too large
+  static constexpr int kRoundsPerWakeup = 8;
+
+  struct Outgoing {
+    boost::asio::ip::udp::endpoint to;
+    std::string bytes;
+  };
+
   void start_receive();
-  void on_datagram(size_t size);
+  void receive_batch();
+  void on_datagram(std::string_view bytes, const boost::asio::ip::udp::endpoint& from);
   void send_to(const boost::asio::ip::udp::endpoint& to, std::string bytes);
+  // Writes queued datagrams until the queue is empty or the socket would block.
+  void flush();
+  void schedule_flush();
   void report(TransportError::Kind kind, const Endpoint& remote, Error error);
 
   TransportUser& user_;
   UdpOptions options_;
   boost::asio::ip::udp::socket socket_;
   boost::asio::ip::udp::resolver resolver_;
-  std::vector<char> buffer_;
-  boost::asio::ip::udp::endpoint sender_;
+  // kBatch slots of kSlot bytes, left uninitialized: pages the kernel never writes stay unmapped.
+  std::unique_ptr<char[]> buffer_;
   Endpoint local_;
+  std::vector<Outgoing> queue_;  // queue_[sent_..] wait to be sent
+  size_t sent_ = 0;
+  bool in_batch_ = false;  // receiving: the batch's end flushes
+  bool flush_posted_ = false;
+  bool waiting_writable_ = false;
   // Completion handlers hold a weak reference and do nothing once the transport is gone, so that
   // running the io_context after destroying the transport is harmless.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

@@ -152,6 +152,20 @@ TEST(TransactionKeyTest, ClientKeyNeedsAnRfc3261Branch) {
   EXPECT_FALSE(TransactionKey::for_client(response({.branch = "abc"})).ok());
 }
 
+TEST(TransactionKeyTest, ClientKeyFromMethodAndBranchEqualsTheParsedOne) {
+  Message m = request({.method = "NOTIFY", .branch = "z9hG4bKnotify1"});
+  auto parsed = TransactionKey::for_client(m);
+  auto given = TransactionKey::for_client("NOTIFY", "z9hG4bKnotify1");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(*given, *parsed);
+  EXPECT_EQ(given->hash(), parsed->hash());
+  EXPECT_NE(*TransactionKey::for_client("PUBLISH", "z9hG4bKnotify1"), *parsed);
+  EXPECT_FALSE(TransactionKey::for_client("NOTIFY", "z9hG4bK").ok());
+  EXPECT_FALSE(TransactionKey::for_client("NOTIFY", "abc").ok());
+  EXPECT_FALSE(TransactionKey::for_client("NOTIFY", "").ok());
+}
+
 TEST(TransactionKeyTest, KeysWorkInHashedContainers) {
   std::unordered_set<TransactionKey> set;
   set.insert(server_key({}));

@@ -305,6 +305,28 @@ TEST_F(TransactionTableTest, StartClientRefusesBadRequests) {
   EXPECT_EQ(table_.size(), 1u);
 }
 
+TEST_F(TransactionTableTest, ClientStartedFromMethodAndBranchMatchesItsResponses) {
+  // The TU names the method and branch of a request it serialized itself (no parse back).
+  Message req = request({.method = "NOTIFY", .branch = "z9hG4bKn1"});
+  auto s = table_.start_client("NOTIFY", "z9hG4bKn1", Reliability::kUnreliable, req.serialize());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->actions[0].kind, K::kSend);
+  EXPECT_EQ(s->actions[0].bytes, req.serialize());
+  EXPECT_EQ(table_.find(*TransactionKey::for_client(req)), s->id);
+  // Another method's response with that branch is not it.
+  EXPECT_TRUE(table_.on_response(response({.branch = "z9hG4bKn1", .cseq_method = "PUBLISH"}))
+                  .actions.has(K::kStrayResponse));
+  Outcome final = table_.on_response(response({.branch = "z9hG4bKn1", .cseq_method = "NOTIFY"}));
+  EXPECT_EQ(final.id, s->id);
+  EXPECT_TRUE(final.actions.has(K::kDeliverResponse));
+  // The same branch again, a branch without the magic cookie, and INVITE are refused.
+  EXPECT_FALSE(table_.start_client("NOTIFY", "z9hG4bKn1", Reliability::kUnreliable, "x").ok());
+  EXPECT_FALSE(table_.start_client("NOTIFY", "n2", Reliability::kUnreliable, "x").ok());
+  EXPECT_FALSE(table_.start_client("NOTIFY", "z9hG4bK", Reliability::kUnreliable, "x").ok());
+  EXPECT_FALSE(table_.start_client("INVITE", "z9hG4bKi", Reliability::kUnreliable, "x").ok());
+  EXPECT_EQ(table_.size(), 1u);
+}
+
 TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
   // A request this node sends to itself: the client and the server transaction coexist.
   Message req = request({.branch = "z9hG4bKself"});

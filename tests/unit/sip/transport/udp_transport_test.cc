@@ -195,6 +195,71 @@ TEST_P(UdpTransportTest, GarbageNeverStopsTheServer) {
   }));
 }
 
+TEST_P(UdpTransportTest, BurstIsAnsweredInOrderThroughBatchedSends) {
+  // More datagrams than one recvmmsg batch; each is answered from inside on_message, so the
+  // answers are queued and leave with sendmmsg at the end of each batch.
+  constexpr int kCount = 3 * static_cast<int>(UdpTransport::kBatch) + 5;
+  user_.on_message_hook = [&](IncomingMessage& in) {
+    auto to = route_response(in.message);
+    ASSERT_TRUE(to.ok());
+    ASSERT_TRUE(server_.send(to.value(), ok_response(in.message)).ok());
+  };
+  for (int i = 0; i < kCount; ++i)
+    peer_send(
+        options_request("SIP/2.0/UDP " + host() + ";rport;branch=z9hG4bK-b" + std::to_string(i),
+                        "burst-" + std::to_string(i)));
+  for (int i = 0; i < kCount; ++i) {
+    auto got = peer_receive();
+    ASSERT_TRUE(got.has_value()) << "answer " << i << " missing";
+    EXPECT_NE(got->find("Call-ID: burst-" + std::to_string(i) + "\r\n"), std::string::npos)
+        << "answer " << i << " out of order";
+  }
+  EXPECT_EQ(user_.messages.size(), static_cast<size_t>(kCount));
+  EXPECT_TRUE(user_.errors.empty());
+}
+
+TEST_P(UdpTransportTest, SendsOutsideABatchAreFlushedInOrder) {
+  // Sends made outside a receive batch (timers, other handlers) leave once the loop runs.
+  const Destination to{TransportKind::kUdp, loopback_.to_string(), peer_port(), {}};
+  constexpr int kCount = 100;
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_TRUE(server_
+                    .send(to, "SIP/2.0 200 OK\r\nCall-ID: out-" + std::to_string(i) +
+                                  "\r\nContent-Length: 0\r\n\r\n")
+                    .ok());
+  }
+  for (int i = 0; i < kCount; ++i) {
+    auto got = peer_receive();
+    ASSERT_TRUE(got.has_value()) << "datagram " << i << " missing";
+    EXPECT_NE(got->find("Call-ID: out-" + std::to_string(i) + "\r\n"), std::string::npos);
+  }
+  // Nothing more, nothing twice.
+  EXPECT_FALSE(peer_receive(50ms).has_value());
+}
+
+TEST_P(UdpTransportTest, ViaAfterOtherHeadersIsStampedAndLookalikesAreNot) {
+  // The top Via is found by name, not by its text: a header before it that merely contains a
+  // Via-like value stays as it came.
+  const std::string fake = "SIP/2.0/UDP client.invalid;rport;branch=z9hG4bK-fake";
+  peer_send(
+      "OPTIONS sip:hub@example.net SIP/2.0\r\n"
+      "Subject: " +
+      fake +
+      "\r\n"
+      "v: SIP/2.0/UDP client.invalid:5099;rport;branch=z9hG4bK-u9 , SIP/2.0/UDP b.invalid\r\n"
+      "Max-Forwards: 70\r\nTo: <sip:hub@example.net>\r\n"
+      "From: <sip:a@example.net>;tag=1\r\nCall-ID: udp-9\r\nCSeq: 1 OPTIONS\r\n"
+      "Content-Length: 0\r\n\r\n");
+  ASSERT_TRUE(run_until(io_, [&] { return !user_.messages.empty(); }));
+  const Message& m = user_.messages[0].message;
+  ASSERT_NE(m.top_via(), nullptr);
+  EXPECT_EQ(m.top_via()->branch(), "z9hG4bK-u9");
+  EXPECT_EQ(m.top_via()->received(), loopback_.to_string());
+  EXPECT_EQ(m.top_via()->params.get("rport"), std::to_string(peer_port()));
+  EXPECT_EQ(m.value(HeaderId::kSubject), fake);
+  EXPECT_EQ(m.count(HeaderId::kVia), 1u);
+}
+
 TEST_P(UdpTransportTest, DestroyedWithOperationsPendingThenTheLoopRunsOn) {
   auto user = std::make_unique<RecordingUser>();
   auto t = std::make_unique<UdpTransport>(io_, *user);
