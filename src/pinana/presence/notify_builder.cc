@@ -26,8 +26,7 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
       strict = true;
       first_route_uri = first->uri.text;
       // A Request-URI carries no URI headers (RFC 3261 §19.1.5).
-      if (!first->uri.headers.empty())
-        first_route_uri.remove_suffix(first->uri.headers.size() + 1);
+      if (!first->uri.headers.empty()) first_route_uri.remove_suffix(first->uri.headers.size() + 1);
     }
   }
   w.request_line("NOTIFY", strict ? first_route_uri : std::string_view(d.remote_target));
@@ -41,7 +40,7 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
   if (strict) w.header("Route", std::string("<").append(d.remote_target).append(">"));
   w.header("From", d.local_party);
   w.header("To", d.remote_party);
-  w.header("Call-ID", d.id.call_id);
+  w.header("Call-ID", s.key().dialog.call_id);
   std::string cseq = std::to_string(p.cseq);
   cseq.append(" NOTIFY");
   w.header("CSeq", cseq);

@@ -17,14 +17,14 @@ std::string_view to_string(TerminationReason reason) {
 }
 
 ServerSubscription::ServerSubscription(SubscriptionId id, SubscriptionKey key, ResourceKey resource,
-                                       const EventPackage& package, std::string notify_type,
+                                       const EventPackage& package, std::string_view notify_type,
                                        SubscriptionDialog dialog, Flow flow, TimePoint expires_at,
                                        std::unique_ptr<WatcherState> watcher)
     : id_(id),
       key_(std::move(key)),
       resource_(std::move(resource)),
       package_(package),
-      notify_type_(std::move(notify_type)),
+      notify_type_(notify_type),
       dialog_(std::move(dialog)),
       flow_(std::move(flow)),
       source_address_(flow_.address),

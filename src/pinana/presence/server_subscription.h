@@ -35,9 +35,9 @@ enum class TerminationReason : uint8_t {
 };
 std::string_view to_string(TerminationReason reason);
 
-// The dialog state of the hub as UAS of the SUBSCRIBE (RFC 3261 §12.1.1).
+// The dialog state of the hub as UAS of the SUBSCRIBE (RFC 3261 §12.1.1). The dialog's id is
+// part of the subscription's key (ServerSubscription::key().dialog), kept once.
 struct SubscriptionDialog {
-  DialogId id;
   std::string local_party;    // From of each NOTIFY: the SUBSCRIBE's To with the hub's tag added
   std::string remote_party;   // To of each NOTIFY: the SUBSCRIBE's From, tag included
   std::string remote_target;  // Request-URI of each NOTIFY: the URI of the last Contact
@@ -49,7 +49,7 @@ struct SubscriptionDialog {
 class ServerSubscription {
  public:
   ServerSubscription(SubscriptionId id, SubscriptionKey key, ResourceKey resource,
-                     const EventPackage& package, std::string notify_type,
+                     const EventPackage& package, std::string_view notify_type,
                      SubscriptionDialog dialog, Flow flow, TimePoint expires_at,
                      std::unique_ptr<WatcherState> watcher);
 
@@ -98,7 +98,7 @@ class ServerSubscription {
   SubscriptionKey key_;
   ResourceKey resource_;
   const EventPackage& package_;
-  std::string notify_type_;
+  std::string_view notify_type_;  // one of package_.notify_types(), which outlive it
   SubscriptionDialog dialog_;
   Flow flow_;
   std::string source_address_;

@@ -12,7 +12,7 @@ ServerSubscription& SubscriptionManager::add(std::unique_ptr<ServerSubscription>
   by_id_.emplace(id, std::move(s));
   ++by_source_[ref.source_address()];
   if (!ref.terminating()) {
-    by_key_.emplace(ref.key(), id);
+    by_key_.insert(&ref);
     by_resource_[ref.resource()].insert(id);
     by_expiry_.emplace(ref.expires_at(), id);
   }
@@ -26,7 +26,7 @@ ServerSubscription* SubscriptionManager::find(SubscriptionId id) const {
 
 ServerSubscription* SubscriptionManager::find(const SubscriptionKey& key) const {
   auto it = by_key_.find(key);
-  return it == by_key_.end() ? nullptr : find(it->second);
+  return it == by_key_.end() ? nullptr : *it;
 }
 
 void SubscriptionManager::refresh(ServerSubscription& s, TimePoint expires_at, Flow flow,
@@ -38,7 +38,7 @@ void SubscriptionManager::refresh(ServerSubscription& s, TimePoint expires_at, F
 
 void SubscriptionManager::retire(ServerSubscription& s, TerminationReason reason) {
   if (s.terminating()) return;
-  by_key_.erase(s.key());
+  by_key_.erase(&s);
   by_expiry_.erase({s.expires_at(), s.id()});
   auto it = by_resource_.find(s.resource());
   if (it != by_resource_.end()) {
@@ -54,7 +54,7 @@ std::unique_ptr<ServerSubscription> SubscriptionManager::remove(SubscriptionId i
   std::unique_ptr<ServerSubscription> s = std::move(node.mapped());
   if (!s->terminating()) {
     // Retire without recording a reason, so that the indexes forget it.
-    by_key_.erase(s->key());
+    by_key_.erase(s.get());
     by_expiry_.erase({s->expires_at(), id});
     auto it = by_resource_.find(s->resource());
     if (it != by_resource_.end()) {

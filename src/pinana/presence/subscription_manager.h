@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -55,8 +56,25 @@ class SubscriptionManager {
   size_t size() const { return by_id_.size(); }
 
  private:
+  // The identity index holds pointers and hashes the subscription's own key (looked up by a
+  // SubscriptionKey without building a subscription): no second copy of the key per subscription.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const SubscriptionKey& k) const { return std::hash<SubscriptionKey>()(k); }
+    size_t operator()(const ServerSubscription* s) const { return (*this)(s->key()); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static const SubscriptionKey& of(const SubscriptionKey& k) { return k; }
+    static const SubscriptionKey& of(const ServerSubscription* s) { return s->key(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return of(a) == of(b);
+    }
+  };
+
   std::unordered_map<SubscriptionId, std::unique_ptr<ServerSubscription>> by_id_;
-  std::unordered_map<SubscriptionKey, SubscriptionId> by_key_;
+  std::unordered_set<ServerSubscription*, KeyHash, KeyEq> by_key_;
   std::unordered_map<ResourceKey, std::set<SubscriptionId>> by_resource_;
   std::unordered_map<std::string, size_t> by_source_;
   std::set<std::pair<TimePoint, SubscriptionId>> by_expiry_;

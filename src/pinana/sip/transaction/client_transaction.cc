@@ -70,6 +70,9 @@ Actions ClientTransaction::on_response(int status_code) {
 
 void ClientTransaction::complete(Actions& out) {
   state_ = ClientState::kCompleted;
+  // Nothing is resent from Completed; Timer K only absorbs response retransmissions, so the
+  // request's bytes (often a NOTIFY with a body) need not wait for it.
+  std::string().swap(request_);
   const Duration k = config_.timer_k(reliability_);
   if (k > Duration(0)) {
     timers_.start(TimerId::kK, k, out);

@@ -54,6 +54,7 @@ class ClientTransaction {
 
   ClientState state() const { return state_; }
   Reliability reliability() const { return reliability_; }
+  // The request's bytes; "" once Completed (nothing is resent from there).
   std::string_view request() const { return request_; }
   // The interval Timer E was last armed with (0 before start and on reliable transports).
   Duration timer_e_interval() const { return e_interval_; }

@@ -134,6 +134,7 @@ TEST_F(ClientTransactionTest, FinalInTryingOverUdpCompletesAndAbsorbsRetransmiss
   EXPECT_FALSE(a.terminated());
   loop_.apply(a);
   EXPECT_EQ(txn_->state(), ClientState::kCompleted);
+  EXPECT_TRUE(txn_->request().empty());  // nothing is resent from Completed: bytes released
 
   // Retransmitted finals and late provisionals are absorbed.
   EXPECT_TRUE(txn_->on_response(response({})).empty());
