@@ -17,14 +17,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nodelib import (  # noqa: E402
-    EID_A, EID_B, Checks, Node, WebSocket, device_state, die_with_parent, free_port,
-    hard_timeout, poll, rerun_in_private_netns, start_hub)
+    drive, EID_A, EID_B, Checks, Node, WebSocket, device_state, die_with_parent, free_port,
+    poll, start_hub)
 
 
 def cli(binary, *args, timeout=15):
@@ -292,22 +291,7 @@ def run(binary, workdir, checks):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    rc = rerun_in_private_netns(required=False, timeout=140)
-    if rc is not None:
-        return rc
-    hard_timeout(130)
-    checks = Checks()
-    binary = os.path.abspath(sys.argv[1])
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(binary, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return drive(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,11 @@
 import os
 import re
 import sys
-import tempfile
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nodelib import (  # noqa: E402
-    Checks, Node, device_state, exten_state, hard_timeout, poll, rerun_in_private_netns,
+    drive, Node, device_state, exten_state, poll,
     run_node_once, start_hub)
 
 EXTENSIONS_CONF = """\
@@ -229,22 +228,7 @@ def run(binary, workdir, checks):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    rc = rerun_in_private_netns(required=False, timeout=140)
-    if rc is not None:
-        return rc
-    hard_timeout(130)
-    checks = Checks()
-    binary = os.path.abspath(sys.argv[1])
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(binary, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return drive(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,12 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nodelib import (  # noqa: E402
-    Checks, die_with_parent, hard_timeout, poll, read, rerun_in_private_netns)
+    drive, die_with_parent, poll, read)
 
 DURATION = 12
 
@@ -89,22 +87,7 @@ def run(binary, workdir, checks):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    rc = rerun_in_private_netns(required=False, timeout=140)
-    if rc is not None:
-        return rc
-    hard_timeout(130)
-    checks = Checks()
-    binary = os.path.abspath(sys.argv[1])
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(binary, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return drive(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -447,3 +447,27 @@ def sipp_command(workdir, scenario, service, hub_port, name, timeout=110, keys=N
     for k, v in (keys or {}).items():
         cmd += ["-key", k, str(v)]
     return cmd, msg, err
+
+
+def drive(doc, run, extra_args=0, netns_timeout=140, hard=130):
+    """The main() of a node system test: usage check, a private network namespace when root, a
+    hard timeout, and run(binary, *extra_args, workdir, checks) in a temporary directory. Returns
+    the exit status ("N passed, M failed" printed by Checks.finish)."""
+    import tempfile
+    import traceback
+    if len(sys.argv) != 2 + extra_args:
+        print(doc)
+        return 2
+    rc = rerun_in_private_netns(required=False, timeout=netns_timeout)
+    if rc is not None:
+        return rc
+    hard_timeout(hard)
+    checks = Checks()
+    args = [os.path.abspath(a) for a in sys.argv[1:]]
+    with tempfile.TemporaryDirectory() as workdir:
+        try:
+            run(*args, workdir, checks)
+        except Exception as e:
+            traceback.print_exc()
+            checks.check("driver ran to the end", False, repr(e))
+    return checks.finish()
