@@ -133,12 +133,16 @@ def run(binary, mode, workdir, checks):
         C.set_device("PJSIP/alice", "NOT_INUSE")
 
         # ---- 3. dialog watcher of 2000 -----------------------------------------------------
+        # alice's NOT_INUSE just above still travels C -> Kamailio -> B -> Kamailio: let B's 2000
+        # settle first, and accept a first NOTIFY that still shows the previous call (PostgreSQL
+        # mode may also answer from before the last write: docs/kamailio.md fault 5).
+        poll(lambda: exten_state(B, "2000") == "Idle", 5)
         w = PyWatcher(kp, "2000", "dialog", user="w2000")
         watchers.append(w)
-        first = w.wait(lambda body: dialog_lamp(body) is not None, 5)
-        checks.check("dialog watcher of 2000 at Kamailio: first NOTIFY terminated",
-                     w.ok() and first is not None and dialog_lamp(first) == "terminated",
-                     (w.response, first))
+        first = w.wait(lambda body: dialog_lamp(body) == "terminated", 5)
+        checks.check("dialog watcher of 2000 at Kamailio: the lamp is terminated before the calls",
+                     w.ok() and first is not None, (w.response, w.bodies[-2:]))
+        start = w.bodies.index(first) if first is not None else 0
         steps = [(A, "PJSIP/alice", "RINGING", "Ringing", "early"),
                  (A, "PJSIP/alice", "INUSE", "InUse", "confirmed"),
                  (A, "PJSIP/alice", "NOT_INUSE", "Idle", "terminated"),
@@ -153,7 +157,7 @@ def run(binary, mode, workdir, checks):
                 dev, st, "A" if api is A else "C", ext, lamp),
                 r.status == 200 and ok_api and got is not None,
                 (r, B.extension("2000"), [dialog_lamp(x) for x in w.bodies[-3:]]))
-        seq = dedup([dialog_lamp(x) for x in w.bodies])
+        seq = dedup([dialog_lamp(x) for x in w.bodies[start:]])
         checks.check("dialog watcher: lamps terminated early confirmed terminated (twice)",
                      seq == ["terminated", "early", "confirmed", "terminated", "early",
                              "confirmed", "terminated"], seq)
