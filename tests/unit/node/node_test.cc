@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "in_process_cluster.h"
 #include "pinana/hub/hub_server.h"
 #include "pinana/state/hint.h"
 
@@ -20,59 +21,7 @@ using namespace std::chrono_literals;
 using state::DeviceState;
 using state::ExtensionState;
 
-sip::transport::Endpoint loopback(uint16_t port = 0) {
-  return sip::transport::Endpoint::normalized(asio::ip::make_address("127.0.0.1"), port);
-}
-
-class NodeTest : public ::testing::Test {
- protected:
-  void start_hub(uint16_t port = 0) {
-    hub::HubConfig hc;
-    hc.listen = {{sip::transport::TransportKind::kUdp, "127.0.0.1", port}};
-    hc.min_expires = 1;
-    hc.max_requests_per_second_per_source = 0;
-    hub_ = std::make_unique<hub::HubServer>(io_, clock_, hc);
-    ASSERT_TRUE(hub_->start().ok());
-    hub_port_ = hub_->bound().front().port;
-  }
-
-  NodeOptions options(char id, std::vector<std::string> hints = {}) {
-    NodeOptions o;
-    o.eid = *state::Eid::parse(std::string("02:00:00:00:00:0") + id);
-    o.hub = loopback(hub_port_);
-    o.listen = loopback();
-    o.domain = "127.0.0.1";
-    o.publish_expires = 30;
-    o.subscribe_expires = 30;
-    for (const auto& h : hints) {
-      const auto eq = h.find('=');
-      auto hint = state::parse_hint(h.substr(0, eq), h.substr(eq + 1));
-      EXPECT_TRUE(hint.ok());
-      o.hints.push_back(std::move(*hint));
-    }
-    return o;
-  }
-
-  std::unique_ptr<Node> start_node(NodeOptions o) {
-    auto n = std::make_unique<Node>(io_, clock_, std::move(o));
-    EXPECT_TRUE(n->start().ok());
-    return n;
-  }
-
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (done()) return true;
-      io_.run_for(5ms);
-    }
-    return done();
-  }
-
-  asio::io_context io_;
-  SteadyClock clock_;
-  std::unique_ptr<hub::HubServer> hub_;
-  uint16_t hub_port_ = 0;
-};
+using NodeTest = InProcessCluster;
 
 TEST_F(NodeTest, ALocalChangeReachesTheOtherNodes) {
   start_hub();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 
+#include "in_process_cluster.h"
 #include "pinana/hub/hub_server.h"
 #include "pinana/node/device_pidf.h"
 #include "pinana/node/device_token.h"
@@ -24,70 +25,9 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using state::DeviceState;
 
-sip::transport::Endpoint loopback(uint16_t port = 0) {
-  return sip::transport::Endpoint::normalized(asio::ip::make_address("127.0.0.1"), port);
-}
-
-state::Eid eid_of(char id) {
-  return *state::Eid::parse(std::string("02:00:00:00:00:0") + id);
-}
-
-class StandardLinkTest : public ::testing::Test {
+class StandardLinkTest : public InProcessCluster {
  protected:
-  void start_hub(uint16_t port = 0) {
-    hub::HubConfig hc;
-    hc.listen = {{sip::transport::TransportKind::kUdp, "127.0.0.1", port}};
-    hc.min_expires = 1;
-    hc.max_requests_per_second_per_source = 0;
-    hub_ = std::make_unique<hub::HubServer>(io_, clock_, hc);
-    ASSERT_TRUE(hub_->start().ok());
-    hub_port_ = hub_->bound().front().port;
-  }
-
-  NodeOptions options(char id, std::vector<std::string> hints = {}) {
-    NodeOptions o;
-    o.eid = eid_of(id);
-    o.hub = loopback(hub_port_);
-    o.listen = loopback();
-    o.domain = "127.0.0.1";
-    o.profile = "standard";
-    o.publish_expires = 30;
-    o.subscribe_expires = 30;
-    for (const auto& h : hints) {
-      const auto eq = h.find('=');
-      auto hint = state::parse_hint(h.substr(0, eq), h.substr(eq + 1));
-      EXPECT_TRUE(hint.ok());
-      o.hints.push_back(std::move(*hint));
-    }
-    return o;
-  }
-
-  std::unique_ptr<Node> start_node(NodeOptions o) {
-    auto n = std::make_unique<Node>(io_, clock_, std::move(o));
-    EXPECT_TRUE(n->start().ok());
-    return n;
-  }
-
-  // A bare SIP agent on loopback (a phone, or a hand-made publisher).
-  std::unique_ptr<transports::sip::SipAgent> agent(const char* user) {
-    transports::sip::AgentConfig c;
-    c.listen = loopback();
-    c.hub = loopback(hub_port_);
-    c.user = user;
-    c.domain = "127.0.0.1";
-    auto a = std::make_unique<transports::sip::SipAgent>(io_, clock_, c);
-    EXPECT_TRUE(a->start().ok());
-    return a;
-  }
-
-  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (done()) return true;
-      io_.run_for(5ms);
-    }
-    return done();
-  }
+  StandardLinkTest() : InProcessCluster("standard") {}
 
   // Looks the device up through the node (which watches it from then on) until `pred` holds.
   bool view_until(
@@ -101,11 +41,6 @@ class StandardLinkTest : public ::testing::Test {
         },
         limit);
   }
-
-  asio::io_context io_;
-  SteadyClock clock_;
-  std::unique_ptr<hub::HubServer> hub_;
-  uint16_t hub_port_ = 0;
 };
 
 TEST_F(StandardLinkTest, AnApiLookUpSubscribesAndLearnsTheOtherNodesStates) {
