@@ -417,8 +417,9 @@ def dedup(seq):
 
 def sipp_notify_bodies(trace_text):
     """The bodies of the NOTIFY requests sipp received, in order, from a -trace_msg file, but for
-    the final one of an un-SUBSCRIBE (Subscription-State: terminated)."""
+    the final one of an un-SUBSCRIBE (Subscription-State: terminated) and retransmissions."""
     bodies = []
+    seen = set()
     # sipp writes each message as "----...---\n<timestamp> ... message received [N] bytes :\n\n
     # <message>" ; split on the separators and keep the received NOTIFYs.
     for chunk in re.split(r"\n-{20,}[^\n]*\n", "\n" + trace_text):
@@ -433,6 +434,11 @@ def sipp_notify_bodies(trace_text):
             continue
         if (parsed.get("Subscription-State") or "").strip().startswith("terminated"):
             continue  # the answer to the un-SUBSCRIBE: not a change of state
+        # A retransmission (same Call-ID and CSeq: the 200 was late or lost) is not a new state.
+        key = (parsed.get("Call-ID"), parsed.get("CSeq"))
+        if key in seen:
+            continue
+        seen.add(key)
         bodies.append(parsed.text())
     return bodies
 
