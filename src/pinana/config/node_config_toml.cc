@@ -17,6 +17,7 @@
 #include "pinana/config/extensions_conf.h"
 #include "pinana/config/node_config.h"
 #include "pinana/config/read_text_file.h"
+#include "pinana/config/toml_type_name.h"
 #include "pinana/config/values.h"
 
 namespace pinana::config {
@@ -61,7 +62,7 @@ class NodeConfigReader {
     return fail(where, "unknown key " + path);
   }
   Error wrong_type(const toml::node& at, const std::string& path, const char* expected) const {
-    return fail(at, path + ": expected " + expected + ", got " + type_name(at));
+    return fail(at, path + ": expected " + expected + ", got " + toml_type_name(at));
   }
   // "PATH: "VALUE": reason", for a string value that failed its check.
   Error bad_value(const toml::node& at, const std::string& path, const std::string& value,
@@ -71,7 +72,6 @@ class NodeConfigReader {
   std::string origin(const toml::node& at) const {
     return name_ + ":" + std::to_string(at.source().begin.line);
   }
-  static const char* type_name(const toml::node& n);
 
   Status read_string(const toml::node& n, const std::string& path, std::string& out) const;
   // A string, then `check` on it.
@@ -86,32 +86,6 @@ class NodeConfigReader {
 
   const std::string& name_;
 };
-
-const char* NodeConfigReader::type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
 
 Status NodeConfigReader::read_string(const toml::node& n, const std::string& path,
                                      std::string& out) const {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 
+#include "pinana/config/toml_type_name.h"
 #include "pinana/hub/listen_spec.h"
 #include "pinana/presence/packages/register_all.h"
 
@@ -37,9 +38,8 @@ class ConfigReader {
     return fail(where, "unknown key \"" + path + "\"");
   }
   Error wrong_type(const toml::node& at, const std::string& path, const char* expected) const {
-    return fail(at, path + ": expected " + expected + ", got " + type_name(at));
+    return fail(at, path + ": expected " + expected + ", got " + config::toml_type_name(at));
   }
-  static const char* type_name(const toml::node& n);
 
   Status read_u32(const toml::node& n, const std::string& path, uint32_t& out) const;
   Status read_string(const toml::node& n, const std::string& path, std::string& out) const;
@@ -56,32 +56,6 @@ class ConfigReader {
   const toml::node* min_node_ = nullptr;
   const toml::node* max_node_ = nullptr;
 };
-
-const char* ConfigReader::type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
 
 Status ConfigReader::read_u32(const toml::node& n, const std::string& path, uint32_t& out) const {
   const auto* i = n.as_integer();
