@@ -16,10 +16,13 @@ pinana hub), the same pinana-bench workloads:
   idle100k
 
 Each workload runs --reps times (REPS=, default 3) against a freshly started server; figures are
-medians. Then node-to-node propagation (bench/node_propagation.py, native profile through the hub;
-the standard-profile slot stays empty until it exists). Prints a table with each figure, the ratio
-pinana/Kamailio and each throughput as a fraction of the loopback ceiling, the issue's targets met
-or missed, and as its last line one JSON object with every figure and ratio.
+medians. Then node-to-node propagation (bench/node_propagation.py, workload `propagation`): a
+state change PUT on node A's API until node B's WebSocket event, the native profile through the
+hub, and the standard profile through each Kamailio mode of --servers and through the hub as a
+plain RFC 3856 server; p50/p90/p99/max, lost changes, and the ratios standard/native. Prints a
+table with each figure, the ratio pinana/Kamailio and each throughput as a fraction of the
+loopback ceiling, the issue's targets met or missed, and as its last line one JSON object with
+every figure and ratio.
 
 --quick (QUICK=1): one repetition, short windows, fewer subscriptions: a smoke check, not figures.
 Servers listen on 127.0.0.1 only. Kamailio is started with contrib/kamailio/run.sh; the hub with a
@@ -48,6 +51,15 @@ PROPAGATION = os.path.join(HERE, "node_propagation.py")
 
 SERVERS = ["kamailio-memory", "kamailio-postgres", "pinana"]
 KAMAILIO_MODE = {"kamailio-memory": "memory", "kamailio-postgres": "postgres"}
+
+# Node-to-node propagation runs: JSON key → (node profile, presence server, the --servers entry
+# it belongs to). "standard" is the figure issue 6 asks for (through Kamailio, memory-only).
+PROPAGATION_RUNS = [
+    ("native", "native", "hub", "pinana"),
+    ("standard", "standard", "kamailio-memory", "kamailio-memory"),
+    ("standard_postgres", "standard", "kamailio-postgres", "kamailio-postgres"),
+    ("standard_hub", "standard", "hub", "pinana"),
+]
 
 # Rate of the latency workload, PUBLISH/s in total (× 100 watchers = NOTIFY/s): low enough that
 # every server sustains it on two shared cores, so the latency is not a queue's length.
@@ -199,6 +211,27 @@ def run_tool(bench, args, timeout):
     return json.loads(lines[-1]), out.stdout
 
 
+def run_propagation(pinana, profile, server, changes):
+    """One bench/node_propagation.py run: its JSON object ({"skipped": why} when Kamailio is
+    missing, {"failed": why} when it did not produce one)."""
+    cmd = [sys.executable, PROPAGATION, pinana, "--profile", profile, "--server", server,
+           "--changes", changes]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return {"failed": "timed out after 600 s"}
+    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    try:
+        if lines:
+            return json.loads(lines[-1])
+    except json.JSONDecodeError:
+        pass
+    print("node_propagation.py %s %s failed (%d):\n%s%s" % (
+        profile, server, out.returncode, out.stdout[-2000:], out.stderr[-2000:]),
+        file=sys.stderr)
+    return {"failed": "exit %d, no JSON line" % out.returncode}
+
+
 def figures(name, j):
     """The figures a workload yields, flat."""
     s = j.get("server", {})
@@ -278,7 +311,10 @@ def main():
     ap.add_argument("--reps", type=int, default=int(os.environ.get("REPS", "3") or 3))
     ap.add_argument("--quick", action="store_true", default=bool(os.environ.get("QUICK")))
     ap.add_argument("--servers", default=",".join(SERVERS))
-    ap.add_argument("--workloads", default="", help="comma-separated subset (default: all)")
+    ap.add_argument("--workloads", default="",
+                    help="comma-separated subset (default: all): publish, fanout10, fanout100, "
+                    "fanout1000, latency, idle10k (QUICK: idle1k), idle100k (QUICK: idle10k), "
+                    "propagation")
     ap.add_argument("--threads", type=int, default=0, help="pinana-bench threads (0: cores)")
     ap.add_argument("--log", default="", help="also write every pinana-bench output here")
     args = ap.parse_args()
@@ -349,19 +385,24 @@ def main():
                     "%s=%s" % (k, fmt(v)) for k, v in per[wname].items())), flush=True)
         result["servers"][name] = per
 
-    # Node-to-node propagation: native profile through the hub; standard profile (through
-    # Kamailio) has no driver yet.
-    prop = {"native": None, "standard": None}
-    if os.path.exists(PROPAGATION) and "pinana" in servers:
-        try:
-            out = subprocess.run([sys.executable, PROPAGATION, pinana, "--changes",
-                                  "50" if args.quick else "500"],
-                                 capture_output=True, text=True, timeout=600)
-            lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
-            if lines:
-                prop["native"] = json.loads(lines[-1])
-        except (subprocess.TimeoutExpired, json.JSONDecodeError) as e:
-            print("node_propagation.py: %s" % e, file=sys.stderr)
+    # Node-to-node propagation: the native profile through the hub, the standard profile through
+    # each Kamailio mode run here and through the hub.
+    prop = {key: None for key, _, _, _ in PROPAGATION_RUNS}
+    if os.path.exists(PROPAGATION) and (not args.workloads
+                                        or "propagation" in args.workloads.split(",")):
+        changes = "50" if args.quick else "500"
+        for key, profile, server, member in PROPAGATION_RUNS:
+            if member not in servers:
+                continue
+            prop[key] = run_propagation(pinana, profile, server, changes)
+            j = prop[key]
+            if "skipped" in j or "failed" in j:
+                text = "skipped: %s" % j["skipped"] if "skipped" in j else "FAILED: " + j["failed"]
+            else:
+                text = "  ".join("%s=%s" % (k, fmt(j.get(k))) for k in (
+                    "median_ms", "p90_ms", "p99_ms", "max_ms", "lost", "refused"))
+            print("%-18s %-11s %s profile: %s" % (server, "propagation", profile, text),
+                  flush=True)
     result["node_propagation"] = prop
     shutil.rmtree(workdir, ignore_errors=True)
 
@@ -466,13 +507,66 @@ def report(result):
             print("  %-55s %10s  %s" % (name, fmt(t["value"]),
                                          {True: "met", False: "MISSED", None: "n/a"}[t["met"]]))
     result["targets"] = targets
-    prop = result.get("node_propagation", {})
-    native = prop.get("native")
-    print("\nnode-to-node propagation, native profile (A's API -> hub -> B's WebSocket): %s" % (
-        "median %s ms, p99 %s ms" % (fmt(native.get("median_ms")), fmt(native.get("p99_ms")))
-        if native else "not run"))
-    print("node-to-node propagation, standard profile (through Kamailio): not measured yet")
+    report_propagation(result)
     print()
+
+
+def report_propagation(result):
+    """The propagation table; adds the ratios standard/native to result["node_propagation"] and
+    native-through-the-hub / standard-through-Kamailio to result["ratios"]."""
+    prop = result.get("node_propagation", {})
+    keys = ("median_ms", "p90_ms", "p99_ms", "max_ms")
+    native = prop.get("native")
+    ok = {k: v for k, v in prop.items()
+          if isinstance(v, dict) and v.get("median_ms") is not None}
+    print("\nnode-to-node propagation: a state change PUT on node A's API until node B's WebSocket "
+          "event (bench/node_propagation.py)")
+    print("  %-9s %-18s %9s %9s %9s %9s %6s %17s" % (
+        "profile", "server", "median ms", "p90 ms", "p99 ms", "max ms", "lost",
+        "/native med, p99"))
+    ratios = {}
+    for key, profile, server, _ in PROPAGATION_RUNS:
+        j = prop.get(key)
+        if j is None:
+            continue
+        if key not in ok:
+            print("  %-9s %-18s %s" % (profile, server, j.get("skipped") or j.get("failed")
+                                       or "no change arrived"))
+            continue
+        line = "  %-9s %-18s" % (profile, server) + "".join(
+            "%10s" % fmt(j.get(k)) for k in keys) + "%7s" % fmt(j.get("lost"))
+        if key != "native" and "native" in ok:
+            for k in keys:
+                ratios["%s/native.%s" % (key, k)] = ratio(j.get(k), native.get(k))
+            line += "%9s %7s" % (fmt(ratios["%s/native.median_ms" % key]) + "x",
+                                 fmt(ratios["%s/native.p99_ms" % key]) + "x")
+        print(line)
+    if ok:
+        prop["ratios"] = ratios
+    # pinana against Kamailio, as the table above: the native profile through the hub over the
+    # standard profile through Kamailio (the issue's pair), then the hub and Kamailio both
+    # serving the standard profile.
+    for kam, mode in (("standard", "kamailio-memory"), ("standard_postgres", "kamailio-postgres")):
+        if kam not in ok:
+            continue
+        for k in keys:
+            if "native" in ok:
+                result.setdefault("ratios", {})["propagation.native.%s/%s" % (k, mode)] = ratio(
+                    native.get(k), ok[kam].get(k))
+            if "standard_hub" in ok:
+                result.setdefault("ratios", {})["propagation.standard.%s/%s" % (k, mode)] = ratio(
+                    ok["standard_hub"].get(k), ok[kam].get(k))
+        parts = []
+        if "native" in ok:
+            parts.append("native through the hub %sx (median), %sx (p99)" % (
+                fmt(result["ratios"]["propagation.native.median_ms/%s" % mode]),
+                fmt(result["ratios"]["propagation.native.p99_ms/%s" % mode])))
+        if "standard_hub" in ok:
+            parts.append("standard through the hub %sx, %sx" % (
+                fmt(result["ratios"]["propagation.standard.median_ms/%s" % mode]),
+                fmt(result["ratios"]["propagation.standard.p99_ms/%s" % mode])))
+        if parts:
+            print("  pinana/%s: %s" % (mode.split("-")[1], "; ".join(parts)))
 
 
 if __name__ == "__main__":
