@@ -232,6 +232,23 @@ def run_propagation(pinana, profile, server, changes):
     return {"failed": "exit %d, no JSON line" % out.returncode}
 
 
+def median_propagation(runs):
+    """The runs of one propagation figure merged: medians of the times over the runs that
+    produced them, changes, arrivals, losses and refusals summed, each run's median listed."""
+    good = [r for r in runs if r.get("median_ms") is not None]
+    if not good:
+        return runs[-1]
+    out = dict(good[0])
+    for k in ("median_ms", "p90_ms", "p99_ms", "max_ms", "min_ms"):
+        out[k] = statistics.median(r[k] for r in good)
+    for k in ("changes", "arrived", "lost", "refused"):
+        out[k] = sum(r.get(k) or 0 for r in runs)
+    out["runs"] = len(runs)
+    out["failed_runs"] = len(runs) - len(good)
+    out["median_ms_per_run"] = [r.get("median_ms") for r in runs]
+    return out
+
+
 def figures(name, j):
     """The figures a workload yields, flat."""
     s = j.get("server", {})
@@ -394,13 +411,14 @@ def main():
         for key, profile, server, member in PROPAGATION_RUNS:
             if member not in servers:
                 continue
-            prop[key] = run_propagation(pinana, profile, server, changes)
-            j = prop[key]
+            prop[key] = j = median_propagation(
+                [run_propagation(pinana, profile, server, changes) for _ in range(reps)])
             if "skipped" in j or "failed" in j:
                 text = "skipped: %s" % j["skipped"] if "skipped" in j else "FAILED: " + j["failed"]
             else:
                 text = "  ".join("%s=%s" % (k, fmt(j.get(k))) for k in (
                     "median_ms", "p90_ms", "p99_ms", "max_ms", "lost", "refused"))
+                text += "  median per run: %s" % " ".join(map(fmt, j["median_ms_per_run"]))
             print("%-18s %-11s %s profile: %s" % (server, "propagation", profile, text),
                   flush=True)
     result["node_propagation"] = prop
