@@ -418,7 +418,8 @@ def main():
             else:
                 text = "  ".join("%s=%s" % (k, fmt(j.get(k))) for k in (
                     "median_ms", "p90_ms", "p99_ms", "max_ms", "lost", "refused"))
-                text += "  median per run: %s" % " ".join(map(fmt, j.get("median_ms_per_run", [])))
+                text += "  median per run: %s" % " ".join(
+                    map(fmt, j.get("median_ms_per_run", [])))
             print("%-18s %-11s %s profile: %s" % (server, "propagation", profile, text),
                   flush=True)
     result["node_propagation"] = prop
