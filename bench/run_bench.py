@@ -549,8 +549,9 @@ def report_propagation(result):
         if j is None:
             continue
         if key not in ok:
-            print("  %-9s %-18s %s" % (profile, server, j.get("skipped") or j.get("failed")
-                                       or "no change arrived"))
+            print("  %-9s %-18s %s" % (profile, server, "skipped: %s" % j["skipped"]
+                                       if "skipped" in j else "FAILED: %s" % j.get(
+                                           "failed", "no change arrived")))
             continue
         line = "  %-9s %-18s" % (profile, server) + "".join(
             "%10s" % fmt(j.get(k)) for k in keys) + "%7s" % fmt(j.get("lost"))
