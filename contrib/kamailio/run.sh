@@ -23,6 +23,15 @@
 #   KAMAILIO_DEFINES     extra config defines, space-separated, each passed as -A (for example
 #                        "CLEAN_PERIOD=5 STATELESS WITH_DEBUG"; see the config's header)
 #   KAMAILIO_START_TIMEOUT  seconds to wait for the OPTIONS answer (default 15)
+#   DMQ_PEER             a cluster of presence servers (docs/kamailio-dmq.md): the DMQ address
+#                        of another server, sip:127.0.0.1:PORT (loopback only). Set, the config
+#                        is started WITH_DMQ: publications are replicated to the peers. Start
+#                        the first server with the second's address and the second with the
+#                        first's (the order does not matter; each announces itself to the other).
+#   DMQ_PORT             with DMQ_PEER: an own UDP port on 127.0.0.1 for the KDMQ traffic
+#                        (default: none, KDMQ shares PORT, and this server's DMQ address is
+#                        sip:127.0.0.1:PORT)
+#                        restart reuses the DMQ settings of the last start.
 # Runs as root (CI is root): Kamailio drops to the `kamailio` user and PostgreSQL runs as
 # `postgres`, so WORKDIR is made traversable (o+x) and its subdirectories are chowned to them.
 # Exit codes: 0 ok; 1 failure (the reason and the log's tail on stderr); 2 usage.
@@ -183,6 +192,17 @@ kam_start() {
   local d
   for d in ${KAMAILIO_DEFINES:-}; do defs+=(-A "$d"); done
   printf '%s\n' "$mode" "$port" "$workers" >"$work/params"
+  if [[ -n "${DMQ_PEER:-}" ]]; then
+    defs+=(-A WITH_DMQ -A "DMQ_PEER=\"$DMQ_PEER\"")
+    if [[ -n "${DMQ_PORT:-}" ]]; then
+      defs+=(-A "DMQ_LISTEN=udp:127.0.0.1:$DMQ_PORT" -A "DMQ_ADDR=\"sip:127.0.0.1:$DMQ_PORT\"")
+    else
+      defs+=(-A "DMQ_ADDR=\"sip:127.0.0.1:$port\"")
+    fi
+    printf 'DMQ_PEER=%s\nDMQ_PORT=%s\n' "$DMQ_PEER" "${DMQ_PORT:-}" >"$work/dmq"
+  else
+    rm -f "$work/dmq"
+  fi
   # -DD: the main process stays in the foreground of its own session (setsid), so $! is the
   # main pid and its process group holds every Kamailio process; -E: log to the log file.
   setsid "$KAMAILIO" -f "$CFG" "${defs[@]}" -DD -E -m "${KAMAILIO_SHM_MB:-256}" \
@@ -229,6 +249,20 @@ kam_stop() {
   rm -f "$work/kamailio.pid"
 }
 
+# DMQ_PEER and DMQ_PORT from the environment, checked: loopback only.
+check_dmq() {
+  if [[ -n "${DMQ_PEER:-}" ]]; then
+    [[ "$DMQ_PEER" =~ ^sip:127\.0\.0\.1:[0-9]+$ ]] ||
+      die "bad DMQ_PEER: $DMQ_PEER (sip:127.0.0.1:PORT, loopback only)"
+    if [[ -n "${DMQ_PORT:-}" ]]; then
+      [[ "$DMQ_PORT" =~ ^[0-9]+$ ]] && ((DMQ_PORT > 0 && DMQ_PORT < 65536)) ||
+        die "bad DMQ_PORT: $DMQ_PORT"
+    fi
+  elif [[ -n "${DMQ_PORT:-}" ]]; then
+    die "DMQ_PORT without DMQ_PEER"
+  fi
+}
+
 # ---- commands -----------------------------------------------------------------------------
 
 cmd="${1:-}"
@@ -242,6 +276,7 @@ start)
   [[ "$mode" == memory || "$mode" == postgres ]] || usage
   [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "bad port: $port"
   [[ "$workers" =~ ^[0-9]+$ ]] && ((workers >= 1 && workers <= 64)) || die "bad workers: $workers"
+  check_dmq
   mkdir -p "$work"
   work="$(cd "$work" && pwd)"
   chmod o+x "$work"
@@ -264,6 +299,13 @@ restart)
   work="$(cd "$2" && pwd)"
   [[ -f "$work/params" ]] || die "$work was never started"
   { read -r mode; read -r port; read -r workers; } <"$work/params"
+  DMQ_PEER=""
+  DMQ_PORT=""
+  if [[ -f "$work/dmq" ]]; then
+    DMQ_PEER="$(sed -n 's/^DMQ_PEER=//p' "$work/dmq")"
+    DMQ_PORT="$(sed -n 's/^DMQ_PORT=//p' "$work/dmq")"
+  fi
+  check_dmq
   kam_stop "$work"
   if [[ "$mode" == postgres ]]; then pg_start "$work"; fi
   kam_start "$mode" "$port" "$work" "$workers"
