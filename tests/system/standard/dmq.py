@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """System test: a Kamailio presence cluster (DMQ) under `pinana node --profile standard`.
 
-    dmq.py PINANA_BINARY
+    dmq.py PINANA_BINARY [memory|postgres]
 
-Two Kamailio 5.6 presence servers on 127.0.0.1, K1 and K2, both MEMORY mode, started by
+Two Kamailio 5.6 presence servers on 127.0.0.1, K1 and K2, both MEMORY mode (or POSTGRES, each
+with a database of its own), started by
 contrib/kamailio/run.sh with DMQ_PEER (the other's DMQ address) and DMQ_PORT (an own KDMQ socket):
 `modparam("presence", "enable_dmq", 1)` replicates every publication to the peer. Nodes A and C
 use K1, node B uses K2 (`--hub`). A owns PJSIP/alice, PJSIP/anna and the hint 3000=PJSIP/alice;
@@ -26,12 +27,13 @@ Checks, in order (docs/kamailio-dmq.md):
   6. MWI: A 3/1 + B 0/2 of one mailbox -> both read 3/3;
   7. SIGTERM of A: the unpublish is replicated, A's states leave B's view at once; A started
      again (same EID) is back on B;
-  8. FAULT (Kamailio 5.6.3): no state transfer to a (re)started server. After K2 restarts
+  8. MEMORY: FAULT (Kamailio 5.6.3): no state transfer to a (re)started server. After K2 restarts
      (MEMORY: empty), A's publications never come back to K2 while A keeps refreshing and
      modifying them at K1: K2 logs "No ruid match" for each replicated update, B does not see
      A's devices, a new watcher at K2 gets no tuple of A while one at K1 does. B's own
      publications come back (412 -> new publication, replicated). Only a new publication (A
-     restarted) brings A's states to K2 again;
+     restarted) brings A's states to K2 again. POSTGRES: K2's database keeps A's publications,
+     and A's change made after the restart reaches B;
   9. K1 dies (SIGKILL): A's publications leave K2 by expiry, within publish-expires +
      CLEAN_PERIOD + a margin (measured); K2 keeps serving B (a watcher at K2 sees B's change).
 """
@@ -211,9 +213,9 @@ def median_max(values):
                                              max(values) * 1000)
 
 
-def run(binary, workdir, checks):
-    k1 = DmqKamailio(workdir, "K1")
-    k2 = DmqKamailio(workdir, "K2")
+def run(binary, mode, workdir, checks):
+    k1 = DmqKamailio(workdir, "K1", mode)
+    k2 = DmqKamailio(workdir, "K2", mode)
     k1.peer, k2.peer = k2, k1
     kams = [k1, k2]
     nodes = []
@@ -392,34 +394,46 @@ def run(binary, workdir, checks):
         B.set_device("PJSIP/bob", "INUSE")
         budget = SUBSCRIBE_EXPIRES + 2 * PUBLISH_EXPIRES + 3
         ok_bob = poll(lambda: node_state(A, "PJSIP/bob", EID_B) == "INUSE", budget, interval=0.2)
-        # B re-subscribes at K2 (each subscription's refresh gets 481): the NOTIFYs carry nothing
-        # of A, so B drops A's entries
-        blind = poll(lambda: gone_from(B, "PJSIP/alice", EID_A) and
-                     gone_from(B, "PJSIP/anna", EID_A), budget, interval=0.2)
-        # ... then a full refresh cycle more of A's publications, all replicated to K2 in vain
-        seen_alice = poll(lambda: node_state(B, "PJSIP/alice", EID_A) is not None or
-                          node_state(B, "PJSIP/anna", EID_A) is not None,
-                          PUBLISH_EXPIRES + 3, interval=0.2)
-        elapsed = time.monotonic() - t0
-        k2_body, k2_seen = watch_once(k2.port, device_user("PJSIP/alice"), lambda b: True, 2,
-                                      "after2")
-        k1_body, _ = watch_once(k1.port, device_user("PJSIP/alice"),
-                                lambda b: tuples(b).get(TUPLE_A) == ("open", "BUSY"), 2, "after1")
-        no_ruid = len(re.findall(r"No ruid match", k2.log()))
-        print("info: K2 restart: %.1f s later B still %s A's devices; K2 logged %d 'No ruid "
-              "match' (replicated updates of publications it does not have)" % (
-                  elapsed, "does not see" if not seen_alice else "sees", no_ruid))
-        checks.check("K2 restart: B's own publication is re-created at K2 (412/500 -> new) and "
-                     "replicated: A at K1 sees bob INUSE, set after the restart", ok_bob,
-                     A.device("PJSIP/bob"))
-        checks.check("FAULT K2 restart: no state transfer; A's refreshed and modified "
-                     "publications stay missing on K2 for %.0f s (B does not see alice/anna, a "
-                     "new watcher at K2 gets no tuple of A, one at K1 does: BUSY)" % elapsed,
-                     blind and not seen_alice and TUPLE_A not in tuples(k2_body or "") and
-                     k1_body is not None,
-                     (B.device("PJSIP/alice"), k2_seen))
-        checks.check("FAULT K2 restart: K2 rejects the replicated updates ('No ruid match' in "
-                     "its log, %d times)" % no_ruid, no_ruid > 0, k2.log()[-1500:])
+        if mode == "postgres":
+            # K2's publications (A's replicated ones too) and subscriptions survive in its own
+            # database; the replicated updates find their ETags again.
+            ok = poll(lambda: node_state(B, "PJSIP/alice", EID_A) == "BUSY" and
+                      node_state(B, "PJSIP/anna", EID_A) == "INUSE", budget, interval=0.2)
+            checks.check("POSTGRES K2 restart: A's publications survive in K2's database; A's "
+                         "change after the restart reaches B (%.1f s)" % (
+                             time.monotonic() - t0), ok,
+                         (B.device("PJSIP/alice"), B.device("PJSIP/anna")))
+            checks.check("K2 restart: B's own change after it reaches A at K1", ok_bob,
+                         A.device("PJSIP/bob"))
+        else:
+            # B re-subscribes at K2 (each subscription's refresh gets 481): the NOTIFYs carry nothing
+            # of A, so B drops A's entries
+            blind = poll(lambda: gone_from(B, "PJSIP/alice", EID_A) and
+                         gone_from(B, "PJSIP/anna", EID_A), budget, interval=0.2)
+            # ... then a full refresh cycle more of A's publications, all replicated to K2 in vain
+            seen_alice = poll(lambda: node_state(B, "PJSIP/alice", EID_A) is not None or
+                              node_state(B, "PJSIP/anna", EID_A) is not None,
+                              PUBLISH_EXPIRES + 3, interval=0.2)
+            elapsed = time.monotonic() - t0
+            k2_body, k2_seen = watch_once(k2.port, device_user("PJSIP/alice"), lambda b: True, 2,
+                                          "after2")
+            k1_body, _ = watch_once(k1.port, device_user("PJSIP/alice"),
+                                    lambda b: tuples(b).get(TUPLE_A) == ("open", "BUSY"), 2, "after1")
+            no_ruid = len(re.findall(r"No ruid match", k2.log()))
+            print("info: K2 restart: %.1f s later B still %s A's devices; K2 logged %d 'No ruid "
+                  "match' (replicated updates of publications it does not have)" % (
+                      elapsed, "does not see" if not seen_alice else "sees", no_ruid))
+            checks.check("K2 restart: B's own publication is re-created at K2 (412/500 -> new) and "
+                         "replicated: A at K1 sees bob INUSE, set after the restart", ok_bob,
+                         A.device("PJSIP/bob"))
+            checks.check("FAULT K2 restart: no state transfer; A's refreshed and modified "
+                         "publications stay missing on K2 for %.0f s (B does not see alice/anna, a "
+                         "new watcher at K2 gets no tuple of A, one at K1 does: BUSY)" % elapsed,
+                         blind and not seen_alice and TUPLE_A not in tuples(k2_body or "") and
+                         k1_body is not None,
+                         (B.device("PJSIP/alice"), k2_seen))
+            checks.check("FAULT K2 restart: K2 rejects the replicated updates ('No ruid match' in "
+                         "its log, %d times)" % no_ruid, no_ruid > 0, k2.log()[-1500:])
         # the way out: a new publication (here: A restarted) is replicated as new
         t0 = time.monotonic()
         a.terminate()
@@ -476,9 +490,11 @@ def run(binary, workdir, checks):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and
+                                         sys.argv[2] not in ("memory", "postgres")):
         print(__doc__)
         return 2
+    mode = sys.argv[2] if len(sys.argv) == 3 else "memory"
     why = dmq_missing()
     if why:
         print("SKIP: %s" % why)
@@ -490,7 +506,7 @@ def main():
     checks = Checks()
     with tempfile.TemporaryDirectory() as workdir:
         try:
-            run(os.path.abspath(sys.argv[1]), workdir, checks)
+            run(os.path.abspath(sys.argv[1]), mode, workdir, checks)
         except Exception as e:
             traceback.print_exc()
             checks.check("driver ran to the end", False, repr(e))
