@@ -406,8 +406,8 @@ def run(binary, mode, workdir, checks):
             checks.check("K2 restart: B's own change after it reaches A at K1", ok_bob,
                          A.device("PJSIP/bob"))
         else:
-            # B re-subscribes at K2 (each subscription's refresh gets 481): the NOTIFYs carry nothing
-            # of A, so B drops A's entries
+            # B re-subscribes at K2 (each subscription's refresh gets 481): the NOTIFYs carry
+            # nothing of A, so B drops A's entries
             blind = poll(lambda: gone_from(B, "PJSIP/alice", EID_A) and
                          gone_from(B, "PJSIP/anna", EID_A), budget, interval=0.2)
             # ... then a full refresh cycle more of A's publications, all replicated to K2 in vain
@@ -418,7 +418,8 @@ def run(binary, mode, workdir, checks):
             k2_body, k2_seen = watch_once(k2.port, device_user("PJSIP/alice"), lambda b: True, 2,
                                           "after2")
             k1_body, _ = watch_once(k1.port, device_user("PJSIP/alice"),
-                                    lambda b: tuples(b).get(TUPLE_A) == ("open", "BUSY"), 2, "after1")
+                                    lambda b: tuples(b).get(TUPLE_A) == ("open", "BUSY"), 2,
+                                    "after1")
             no_ruid = len(re.findall(r"No ruid match", k2.log()))
             print("info: K2 restart: %.1f s later B still %s A's devices; K2 logged %d 'No ruid "
                   "match' (replicated updates of publications it does not have)" % (
