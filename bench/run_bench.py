@@ -19,7 +19,8 @@ Each workload runs --reps times (REPS=, default 3) against a freshly started ser
 medians. Then node-to-node propagation (bench/node_propagation.py, workload `propagation`): a
 state change PUT on node A's API until node B's WebSocket event, the native profile through the
 hub, and the standard profile through each Kamailio mode of --servers and through the hub as a
-plain RFC 3856 server; p50/p90/p99/max, lost changes, and the ratios standard/native. Prints a
+plain RFC 3856 server, --reps runs each; p50/p90/p99/max (medians over the runs), lost
+changes, the ratios standard/native and pinana/Kamailio. Prints a
 table with each figure, the ratio pinana/Kamailio and each throughput as a fraction of the
 loopback ceiling, the issue's targets met or missed, and as its last line one JSON object with
 every figure and ratio.
