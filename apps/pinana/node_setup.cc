@@ -35,6 +35,11 @@ void add_node_flags(CLI::App& cmd, NodeFlags& f) {
   cmd.add_option("--api", f.api, "HTTP API ADDR:PORT or off (default 127.0.0.1:8088)");
   cmd.add_option("--hint", f.hints, "EXTEN=DEVICES, e.g. 1000=PJSIP/alice&Custom:dnd (repeatable)");
   cmd.add_option("--device", f.devices, "DEVICE=STATE initial local state (repeatable)");
+  cmd.add_option("--watch-device", f.watch_devices,
+                 "standard profile: a device to subscribe to at start-up (repeatable)");
+  cmd.add_option("--watch-mailbox", f.watch_mailboxes,
+                 "standard profile: a mailbox MAILBOX@CONTEXT to subscribe to at start-up "
+                 "(repeatable)");
   cmd.add_option("--domain", f.domain, "domain of the presentities (default: the hub's host)");
   cmd.add_option("--profile", f.profile,
                  "cluster profile: native (pinana hub, default) or standard (any RFC 3856 server, "
@@ -80,6 +85,10 @@ Result<config::NodeConfig> node_config_from(const NodeFlags& f) {
     if (!st.ok()) return Error{0, "--device " + d + ": " + st.error().reason};
     c.devices.emplace_back(d.substr(0, eq), *st);
   }
+  // Flags add to the file's lists.
+  c.watch_devices.insert(c.watch_devices.end(), f.watch_devices.begin(), f.watch_devices.end());
+  c.watch_mailboxes.insert(c.watch_mailboxes.end(), f.watch_mailboxes.begin(),
+                           f.watch_mailboxes.end());
   if (c.domain.empty()) {
     auto hub = config::parse_hub_uri(c.hub);
     if (!hub.ok()) return Error{0, "hub: " + hub.error().reason};
@@ -131,6 +140,8 @@ Result<node::NodeOptions> node_options_from(const config::NodeConfig& c) {
     if (!parsed) return Error{0, "device " + device + ": bad state " + st};
     o.devices.emplace_back(device, *parsed);
   }
+  o.watch_devices = c.watch_devices;
+  o.watch_mailboxes = c.watch_mailboxes;
   return o;
 }
 

@@ -19,6 +19,7 @@ struct NodeFlags {
   std::string eid, hub, listen, api, domain, profile, log_level, username, password;
   std::vector<std::string> hints;    // EXTEN=DEVICES
   std::vector<std::string> devices;  // DEVICE=STATE
+  std::vector<std::string> watch_devices, watch_mailboxes;
   uint32_t publish_expires = 0, subscribe_expires = 0;
 };
 

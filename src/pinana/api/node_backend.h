@@ -67,6 +67,14 @@ class NodeBackend {  // called on the io thread only
   virtual std::optional<ExtensionView> extension(std::string_view exten) const = 0;
   virtual Status set_mailbox(std::string_view mailbox, int new_messages, int old_messages) = 0;
   virtual std::vector<MailboxView> mailboxes() const = 0;
+  // One mailbox. A backend that learns mailboxes on demand (the node's standard profile) starts
+  // learning it here; the default looks it up in mailboxes().
+  virtual std::optional<MailboxView> mailbox(std::string_view name) const {
+    for (auto& m : mailboxes()) {
+      if (m.mailbox == name) return std::move(m);
+    }
+    return std::nullopt;
+  }
   virtual ClusterView cluster() const = 0;
   virtual std::string metrics_text() const = 0;  // Prometheus text
 };

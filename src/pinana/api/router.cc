@@ -162,8 +162,7 @@ ApiResponse Router::get_extension(const std::string& exten) {
 }
 
 ApiResponse Router::get_mailbox(const std::string& mailbox) {
-  for (const auto& m : backend_.mailboxes())
-    if (m.mailbox == mailbox) return json_response(200, to_json(m));
+  if (auto m = backend_.mailbox(mailbox)) return json_response(200, to_json(*m));
   return error_response(404, "unknown mailbox: " + mailbox);
 }
 

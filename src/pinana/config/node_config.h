@@ -38,7 +38,10 @@ struct NodeConfig {
   std::optional<std::string> username, password;  // digest credentials for the hub: both or neither
   std::vector<HintSpec> hints;  // [hints] first (file order), then extensions.conf's others
   std::vector<std::pair<std::string, std::string>> devices;  // device -> canonical state name
-  std::string log_level = "info";                            // error, warn, info, debug
+  // Standard profile: subscribed to at start-up (valid but unused on the native profile).
+  std::vector<std::string> watch_devices;    // device names, in file order
+  std::vector<std::string> watch_mailboxes;  // MAILBOX@CONTEXT, in file order
+  std::string log_level = "info";            // error, warn, info, debug
   // [asterisk] extensions_conf as resolved (relative to the TOML file), when one was named.
   std::optional<std::string> extensions_conf;
 };

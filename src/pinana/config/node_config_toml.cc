@@ -81,6 +81,10 @@ class NodeConfigReader {
   Status read_credentials(const toml::node& n, NodeConfig& config) const;
   Status read_hints(const toml::node& n, NodeConfig& config) const;
   Status read_devices(const toml::node& n, NodeConfig& config) const;
+  // An array of strings, each passing `check`.
+  Status read_string_list(const toml::node& n, const std::string& path,
+                          std::vector<std::string>& out,
+                          const std::function<Status(std::string_view)>& check) const;
   Status read_asterisk(const toml::node& n, NodeConfig& config) const;
   Status merge_extensions_conf(const toml::node& at, NodeConfig& config) const;
 
@@ -167,6 +171,20 @@ Status NodeConfigReader::read_devices(const toml::node& n, NodeConfig& config) c
   return {};
 }
 
+Status NodeConfigReader::read_string_list(
+    const toml::node& n, const std::string& path, std::vector<std::string>& out,
+    const std::function<Status(std::string_view)>& check) const {
+  const auto* a = n.as_array();
+  if (!a) return wrong_type(n, path, "an array of strings");
+  for (size_t i = 0; i < a->size(); ++i) {
+    std::string text;
+    if (auto s = read_checked(*a->get(i), path + "[" + std::to_string(i) + "]", text, check); !s)
+      return s;
+    out.push_back(std::move(text));
+  }
+  return {};
+}
+
 Status NodeConfigReader::read_asterisk(const toml::node& n, NodeConfig& config) const {
   const auto* t = n.as_table();
   if (!t) return wrong_type(n, "asterisk", "a table");
@@ -245,6 +263,10 @@ Result<NodeConfig> NodeConfigReader::read(const toml::table& root) {
       s = read_hints(*v, config);
     } else if (key == "devices") {
       s = read_devices(*v, config);
+    } else if (key == "watch_devices") {
+      s = read_string_list(*v, key, config.watch_devices, check_watch_device);
+    } else if (key == "watch_mailboxes") {
+      s = read_string_list(*v, key, config.watch_mailboxes, check_mailbox);
     } else if (key == "asterisk") {
       s = read_asterisk(*v, config);
       asterisk = v;

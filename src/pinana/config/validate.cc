@@ -56,6 +56,12 @@ Status validate(const NodeConfig& c) {
     if (auto s = as_status(canonical_device_state(state)); !s)
       return Error{0, "devices." + device + ": " + s.error().reason};
   }
+  for (const std::string& device : c.watch_devices) {
+    if (auto s = check_watch_device(device); !s) return keyed("watch_devices", device, s);
+  }
+  for (const std::string& mailbox : c.watch_mailboxes) {
+    if (auto s = check_mailbox(mailbox); !s) return keyed("watch_mailboxes", mailbox, s);
+  }
   if (auto s = check_log_level(c.log_level); !s) return Error{0, "log_level: " + s.error().reason};
   return {};
 }

@@ -243,6 +243,34 @@ Status check_device_name(std::string_view text) {
   return {};
 }
 
+namespace {
+
+bool has_control(std::string_view text) {
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status check_watch_device(std::string_view text) {
+  if (text.empty()) return bad("must not be empty");
+  if (text.size() > 256) return bad("longer than 256 bytes");
+  if (has_control(text)) return bad("must not contain control characters");
+  return {};
+}
+
+Status check_mailbox(std::string_view text) {
+  const size_t at = text.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == text.size())
+    return bad("expected MAILBOX@CONTEXT");
+  if (text.size() > 256) return bad("longer than 256 bytes");
+  if (has_control(text)) return bad("must not contain control characters");
+  return {};
+}
+
 Result<std::string> canonical_device_state(std::string_view text) {
   static constexpr std::array<std::string_view, 9> kNames = {
       "UNKNOWN",     "NOT_INUSE", "INUSE",     "BUSY",   "INVALID",

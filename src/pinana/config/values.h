@@ -49,6 +49,11 @@ Status check_exten(std::string_view text);
 Status check_hint_value(std::string_view text);
 // A device name: not empty, without whitespace, "&" or ",".
 Status check_device_name(std::string_view text);
+// A device to watch (watch_devices): 1-256 bytes without control characters; spaces allowed, as
+// the API allows them ("Custom:lamp 1").
+Status check_watch_device(std::string_view text);
+// A mailbox "MAILBOX@CONTEXT": both parts non-empty, at most 256 bytes, no control characters.
+Status check_mailbox(std::string_view text);
 // An Asterisk device state name (case-insensitive), returned in its canonical upper-case form.
 Result<std::string> canonical_device_state(std::string_view text);
 

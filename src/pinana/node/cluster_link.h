@@ -42,6 +42,12 @@ class ClusterLink {
   // A device the node needs to know cluster-wide (hints, API look-ups, configured lists). The
   // native profile learns every device anyway; the standard profile subscribes on demand.
   virtual void watch_device(std::string_view device) { (void)device; }
+  // The same for a mailbox (API look-ups, configured lists).
+  virtual void watch_mailbox(std::string_view mailbox) { (void)mailbox; }
+  // Once, when the node shuts down, before the agent unpublishes: sends what must reach the other
+  // nodes first (the standard profile's tombstones) and calls `ready` once they have (maybe at
+  // once, maybe from inside an agent callback). The node bounds the wait.
+  virtual void prepare_shutdown(std::function<void()> ready) { ready(); }
   // Prometheus lines of the link's own counters.
   virtual void append_metrics(std::string& out) const { (void)out; }
 };

@@ -100,33 +100,45 @@ std::string_view basic_of(pugi::xml_node tuple) {
   return {};
 }
 
-void read_devicestate(pugi::xml_node el, std::string_view basic, DevicePidf& out) {
+// Tuples read so far, tombstones included (they take part in "the highest version wins").
+struct Candidate {
+  DeviceTuple tuple;
+  bool withdrawn = false;
+};
+
+void read_devicestate(pugi::xml_node el, std::string_view basic, DevicePidf& out,
+                      std::vector<Candidate>& candidates) {
   auto eid = state::Eid::parse(el.attribute("eid").value());
-  auto st = state::parse_device_state(el.attribute("state").value());
+  std::optional<bool> withdrawn = false;
+  if (pugi::xml_attribute a = el.attribute("withdrawn")) withdrawn = parse_bool(a.value());
+  std::optional<state::DeviceState> st = state::DeviceState::kUnavailable;
+  if (withdrawn != true || el.attribute("state"))
+    st = state::parse_device_state(el.attribute("state").value());
   std::optional<bool> cachable = true;
   if (pugi::xml_attribute a = el.attribute("cachable")) cachable = parse_bool(a.value());
   std::optional<uint64_t> version = 0;
   if (pugi::xml_attribute a = el.attribute("version")) version = parse_u64(a.value());
-  if (!eid || eid->is_zero() || !st || !cachable || !version) {
+  if (!eid || eid->is_zero() || !withdrawn || !st || !cachable || !version) {
     ++out.malformed;
     return;
   }
-  // We write <basic>closed</basic> only for UNAVAILABLE and INVALID. A closed tuple with another
-  // state was rewritten by the server: Kamailio's presence_xml sends an unpublished
+  // We write <basic>closed</basic> only for UNAVAILABLE, INVALID and tombstones. A closed tuple
+  // with another state was rewritten by the server: Kamailio's presence_xml sends an unpublished
   // publication's tuple once more with its <basic> set to closed (docs/kamailio.md, fault 3).
   // Its node has left: the tuple carries no state.
-  if (basic == "closed" && *st != state::DeviceState::kUnavailable &&
+  if (!*withdrawn && basic == "closed" && *st != state::DeviceState::kUnavailable &&
       *st != state::DeviceState::kInvalid) {
     ++out.offline;
     return;
   }
-  for (DeviceTuple& t : out.tuples) {
-    if (t.eid == *eid) {
-      if (*version > t.version) t = {*eid, *st, *cachable, *version};
+  const Candidate c{{*eid, *st, *cachable, *version}, *withdrawn};
+  for (Candidate& t : candidates) {
+    if (t.tuple.eid == *eid) {
+      if (*version > t.tuple.version) t = c;
       return;
     }
   }
-  out.tuples.push_back({*eid, *st, *cachable, *version});
+  candidates.push_back(c);
 }
 
 void read_member(pugi::xml_node el, DevicePidf& out) {
@@ -137,6 +149,23 @@ void read_member(pugi::xml_node el, DevicePidf& out) {
   }
   if (std::find(out.members.begin(), out.members.end(), *eid) == out.members.end()) {
     out.members.push_back(*eid);
+  }
+  size_t listed = 0;
+  for (pugi::xml_node m : el.children()) {
+    if (!is(m, kPinanaNamespace, "mailbox")) continue;
+    if (listed == kMaxMemberMailboxes) {
+      ++out.excess_mailboxes;
+      continue;
+    }
+    ++listed;
+    const std::string_view name = m.child_value();
+    if (!listable_mailbox_name(name)) {
+      ++out.malformed;
+      continue;
+    }
+    if (std::find(out.mailboxes.begin(), out.mailboxes.end(), name) == out.mailboxes.end()) {
+      out.mailboxes.emplace_back(name);
+    }
   }
 }
 
@@ -171,15 +200,55 @@ std::string render_device_pidf(std::string_view entity, const state::Eid& eid,
   return out;
 }
 
-std::string render_member_pidf(std::string_view entity, const state::Eid& eid) {
+std::string render_device_tombstone(std::string_view entity, const state::Eid& eid,
+                                    uint64_t version) {
+  std::string out = head(entity, eid, false);
+  out += "<devicestate xmlns=\"";
+  out += kPinanaNamespace;
+  out += "\" eid=\"";
+  out += eid.to_string();
+  out += "\" withdrawn=\"true\" version=\"";
+  out += std::to_string(version);
+  out += "\"/>";
+  out += kTail;
+  return out;
+}
+
+std::string render_member_pidf(std::string_view entity, const state::Eid& eid,
+                               const std::vector<std::string>& mailboxes) {
   std::string out = head(entity, eid, true);
   out += "<member xmlns=\"";
   out += kPinanaNamespace;
   out += "\" eid=\"";
   out += eid.to_string();
-  out += "\"/>";
+  if (mailboxes.empty()) {
+    out += "\"/>";
+  } else {
+    out += "\">";
+    size_t listed = 0;
+    for (const std::string& m : mailboxes) {
+      if (listed == kMaxMemberMailboxes) break;
+      if (!listable_mailbox_name(m)) continue;
+      ++listed;
+      out += "\n    <mailbox>";
+      append_escaped(out, m);
+      out += "</mailbox>";
+    }
+    out += "\n   </member>";
+  }
   out += kTail;
   return out;
+}
+
+bool valid_mailbox_name(std::string_view mailbox) {
+  const size_t at = mailbox.find('@');
+  return at != 0 && at != std::string_view::npos && at + 1 != mailbox.size() &&
+         mailbox.size() <= 256;
+}
+
+bool listable_mailbox_name(std::string_view mailbox) {
+  return valid_mailbox_name(mailbox) &&
+         std::all_of(mailbox.begin(), mailbox.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 Result<DevicePidf> parse_device_pidf(std::string_view body) {
@@ -190,6 +259,7 @@ Result<DevicePidf> parse_device_pidf(std::string_view body) {
   pugi::xml_node root = doc.document_element();
   if (!is(root, kPidfNamespace, "presence")) return Error{400, "not a PIDF <presence> document"};
   DevicePidf out;
+  std::vector<Candidate> candidates;
   for (pugi::xml_node tuple : root.children()) {
     if (!is(tuple, kPidfNamespace, "tuple")) continue;
     // The pinana element belongs in <status>; a composer that moved it elsewhere in the tuple is
@@ -197,7 +267,7 @@ Result<DevicePidf> parse_device_pidf(std::string_view body) {
     for (pugi::xml_node el = tuple.first_child(); el;) {
       if (el.type() == pugi::node_element && namespace_of(el) == kPinanaNamespace) {
         const std::string_view local = local_name(el.name());
-        if (local == "devicestate") read_devicestate(el, basic_of(tuple), out);
+        if (local == "devicestate") read_devicestate(el, basic_of(tuple), out, candidates);
         if (local == "member") read_member(el, out);
       }
       // depth-first walk bounded by the tuple
@@ -208,6 +278,13 @@ Result<DevicePidf> parse_device_pidf(std::string_view body) {
       while (el && !el.next_sibling() && el != tuple) el = el.parent();
       if (!el || el == tuple) break;
       el = el.next_sibling();
+    }
+  }
+  for (Candidate& c : candidates) {
+    if (c.withdrawn) {
+      out.withdrawn.push_back(c.tuple.eid);
+    } else {
+      out.tuples.push_back(c.tuple);
     }
   }
   return out;

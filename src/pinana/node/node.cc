@@ -1,7 +1,11 @@
 #include "pinana/node/node.h"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "pinana/node/exten_bodies.h"
@@ -103,6 +107,8 @@ Status Node::start() {
   }
 
   link_->start();
+  for (const std::string& device : options_.watch_devices) link_->watch_device(device);
+  for (const std::string& mailbox : options_.watch_mailboxes) link_->watch_mailbox(mailbox);
   const TimePoint now = clock_.now();
   for (const auto& [device, st] : options_.devices) {
     handle(cluster_.set_local_device(device, st, true, now));
@@ -159,7 +165,27 @@ ExtenBodyInput Node::body_input(std::string_view exten, state::ExtensionState st
 
 void Node::shutdown(Duration grace, std::function<void()> done) {
   if (api_) api_->close();
-  agent_.shutdown(grace, std::move(done));
+  const TimePoint start = clock_.now();
+  shutdown_step_ = std::make_shared<std::function<void()>>(
+      [this, grace, start, done = std::move(done)]() mutable {
+        const Duration left = std::max(Duration(0), grace - (clock_.now() - start));
+        agent_.shutdown(left, std::move(done));
+      });
+  // Whichever comes first, the link's report or half the grace, runs the step; later, nothing.
+  std::weak_ptr<std::function<void()>> step = shutdown_step_;
+  auto run = [step] {
+    auto s = step.lock();
+    if (!s || !*s) return;
+    auto next = std::exchange(*s, nullptr);
+    next();
+  };
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, grace / 2);
+  timer->async_wait([timer, run](const boost::system::error_code&) { run(); });
+  // The link may report from inside an agent callback: the agent is shut down from the loop.
+  link_->prepare_shutdown([this, run, timer] {
+    timer->cancel();
+    boost::asio::post(io_, run);
+  });
 }
 
 sip::transport::Endpoint Node::sip_endpoint() const {
@@ -287,6 +313,13 @@ Status Node::set_mailbox(std::string_view mailbox, int new_messages, int old_mes
   if (new_messages < 0 || old_messages < 0) return Error{400, "counts must be >= 0"};
   handle(cluster_.set_local_mwi(mailbox, new_messages, old_messages, clock_.now()));
   return Status();
+}
+
+std::optional<api::MailboxView> Node::mailbox(std::string_view name) const {
+  link_->watch_mailbox(name);  // the standard profile learns a mailbox once someone asks
+  auto m = cluster_.mwi(name);
+  if (!m) return std::nullopt;
+  return api::MailboxView{m->mailbox, m->new_messages, m->old_messages};
 }
 
 std::vector<api::MailboxView> Node::mailboxes() const {

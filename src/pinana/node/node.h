@@ -50,6 +50,10 @@ struct NodeOptions {
   std::optional<std::pair<std::string, std::string>> credentials;
   std::vector<state::Hint> hints;
   std::vector<std::pair<std::string, state::DeviceState>> devices;  // initial local states
+  // Standard profile: devices / mailboxes subscribed to at start-up (the native profile learns
+  // everything anyway and ignores them).
+  std::vector<std::string> watch_devices;
+  std::vector<std::string> watch_mailboxes;
   // Wall-clock milliseconds since the Unix epoch (dialog-info versions, API timestamps).
   std::function<int64_t()> unix_ms;
 };
@@ -64,7 +68,8 @@ class Node final : public api::NodeBackend {
   // Opens the SIP socket and the API, publishes a refresh request, the initial local states and
   // every hint's extension state, and subscribes to both packages at the hub.
   Status start();
-  // Unpublishes everything and unsubscribes, then calls `done` (at the latest after `grace`).
+  // Sends the link's last words (the standard profile's tombstones; at most grace/2), then
+  // unpublishes everything and unsubscribes, then calls `done` (at the latest after `grace`).
   void shutdown(Duration grace, std::function<void()> done);
 
   sip::transport::Endpoint sip_endpoint() const;
@@ -84,6 +89,7 @@ class Node final : public api::NodeBackend {
   std::optional<api::ExtensionView> extension(std::string_view exten) const override;
   Status set_mailbox(std::string_view mailbox, int new_messages, int old_messages) override;
   std::vector<api::MailboxView> mailboxes() const override;
+  std::optional<api::MailboxView> mailbox(std::string_view name) const override;
   api::ClusterView cluster() const override;
   std::string metrics_text() const override;
 
@@ -115,6 +121,9 @@ class Node final : public api::NodeBackend {
   std::unique_ptr<api::ApiServer> api_;
   std::map<std::string, ExtenPublications, std::less<>> exten_pubs_;
   std::map<std::string, std::optional<state::CallerId>, std::less<>> exten_callers_;
+  // The step from the link's last words to the agent's shutdown, run once (by the link or the
+  // timer); timers hold it weakly, so that a node destroyed meanwhile is not touched.
+  std::shared_ptr<std::function<void()>> shutdown_step_;
   uint64_t dialog_version_ = 0;
   int64_t unix_offset_ms_ = 0;  // unix ms = steady ms + offset
   NodeMetrics metrics_;

@@ -41,7 +41,6 @@ std::string StandardLink::uri(std::string_view user) const {
 
 void StandardLink::start() {
   started_ = true;
-  const state::Eid& self = ctx_.cluster.self();
   transports::sip::PublicationSpec roster;
   roster.request_uri = uri(kRosterUser);
   roster.event = kPresence;
@@ -49,12 +48,11 @@ void StandardLink::start() {
   roster.expires = ctx_.publish_expires;
   roster.refresh_with_body = true;
   roster.treat_500_as_412 = true;
-  const std::string body = render_member_pidf(roster.request_uri, self);
-  roster.full_state = [body] {
-    return std::vector<std::pair<std::string, std::string>>{{"m", body}};
+  roster.full_state = [this] {
+    return std::vector<std::pair<std::string, std::string>>{{"m", roster_body()}};
   };
   roster_pub_ = ctx_.agent.add_publication(std::move(roster));
-  ctx_.agent.publish(roster_pub_, "m", body);
+  ctx_.agent.publish(roster_pub_, "m", roster_body());
 
   transports::sip::SubscriptionSpec sub;
   sub.request_uri = uri(kRosterUser);
@@ -68,8 +66,14 @@ void StandardLink::start() {
   for (const std::string& device : watched_) subscribe_device(device);
 }
 
+std::string StandardLink::roster_body() const {
+  return render_member_pidf(uri(kRosterUser), ctx_.cluster.self(), own_mailboxes_);
+}
+
 std::string StandardLink::device_body(std::string_view device) {
   const state::Eid& self = ctx_.cluster.self();
+  // A 412 during shutdown re-publishes the tombstone, not the state it replaced.
+  if (withdrawing_) return render_device_tombstone(uri(device_user(device)), self, ++version_);
   for (const auto& e : ctx_.cluster.entries(device)) {
     if (e.eid == self) {
       return render_device_pidf(uri(device_user(device)), self, e.state, e.cachable, ++version_);
@@ -124,6 +128,25 @@ void StandardLink::subscribe_device(const std::string& device) {
   });
 }
 
+void StandardLink::prepare_shutdown(std::function<void()> ready) {
+  withdrawing_ = true;
+  ready_ = std::move(ready);
+  const state::Eid& self = ctx_.cluster.self();
+  for (const auto& [device, pub] : device_pubs_) {
+    // Our own subscription to the device (if it was not refused) shows when the tombstone is in.
+    if (watched_.contains(device)) tombstones_pending_.insert(device);
+    ctx_.agent.publish(pub, "s",
+                       render_device_tombstone(uri(device_user(device)), self, ++version_));
+  }
+  if (tombstones_pending_.empty() && ready_) std::exchange(ready_, nullptr)();
+}
+
+void StandardLink::tombstone_seen(const std::string& device) {
+  if (tombstones_pending_.erase(device) && tombstones_pending_.empty() && ready_) {
+    std::exchange(ready_, nullptr)();
+  }
+}
+
 void StandardLink::on_device_notify(const std::string& device,
                                     const transports::sip::NotifyView& notify) {
   if (stateless(notify)) return;
@@ -141,8 +164,14 @@ void StandardLink::on_device_notify(const std::string& device,
   ++stats_.notifies_applied;
   stats_.malformed_elements += doc.malformed;
   stats_.offline_tuples += doc.offline;
+  stats_.withdrawn_tuples += doc.withdrawn.size();
   const state::Eid& self = ctx_.cluster.self();
   const TimePoint now = ctx_.clock.now();
+  if (withdrawing_) {
+    bool ours_live = false;
+    for (const DeviceTuple& t : doc.tuples) ours_live = ours_live || t.eid == self;
+    if (!ours_live) tombstone_seen(device);
+  }
   for (const auto& e : ctx_.cluster.entries(device)) {
     if (e.eid == self) continue;
     bool present = false;
@@ -165,7 +194,10 @@ void StandardLink::on_roster_notify(const transports::sip::NotifyView& notify) {
     return;
   }
   ++stats_.notifies_applied;
+  stats_.malformed_elements += parsed->malformed;
+  stats_.roster_mailboxes_excess_read += parsed->excess_mailboxes;
   for (const state::Eid& eid : parsed->members) add_member(eid);
+  for (const std::string& mailbox : parsed->mailboxes) watch_mailbox(mailbox);
 }
 
 void StandardLink::add_member(const state::Eid& eid) {
@@ -202,13 +234,35 @@ void StandardLink::local_mwi_changed(const state::LocalMwiChanged& e) {
       return out;
     };
     it = mailbox_pubs_.emplace(e.mailbox, ctx_.agent.add_publication(std::move(spec))).first;
+    // A new mailbox: the roster lists it (so that every node watches it), within the bound.
+    if (!listable_mailbox_name(e.mailbox)) {
+      log(LogLevel::kWarn, "mailbox " + e.mailbox +
+                               " is not listed in the roster (not printable ASCII): other nodes "
+                               "learn it only when asked or configured");
+    } else if (own_mailboxes_.size() < kMaxMemberMailboxes) {
+      own_mailboxes_.push_back(e.mailbox);
+      ctx_.agent.publish(roster_pub_, "m", roster_body());  // coalesced by the agent
+    } else if (stats_.roster_mailboxes_over_limit++ == 0) {
+      log(LogLevel::kWarn, "mailbox " + e.mailbox +
+                               " and later ones are not listed in the roster (" +
+                               std::to_string(kMaxMemberMailboxes) +
+                               " per node): other nodes learn them only when asked or configured");
+    }
   }
   ctx_.agent.publish(
       it->second, "s",
       render_summary(e.new_messages, e.old_messages, uri(mailbox_user(e.mailbox, self))));
-  if (mailboxes_.insert(e.mailbox).second) {
-    for (const state::Eid& eid : members_) subscribe_mailbox(e.mailbox, eid);
+  watch_mailbox(e.mailbox);
+}
+
+void StandardLink::watch_mailbox(std::string_view mailbox) {
+  if (!valid_mailbox_name(mailbox) || mailboxes_.contains(mailbox)) return;
+  if (mailboxes_.size() >= kMaxWatchedMailboxes) {
+    ++stats_.mailbox_watch_refused;
+    return;
   }
+  const std::string& name = *mailboxes_.emplace(mailbox).first;
+  for (const state::Eid& eid : members_) subscribe_mailbox(name, eid);
 }
 
 void StandardLink::subscribe_mailbox(const std::string& mailbox, const state::Eid& eid) {
@@ -248,6 +302,7 @@ StandardLink::Stats StandardLink::stats() const {
   s.watched_devices = watched_.size();
   s.members = members_.size();
   s.mailbox_subscriptions = mailbox_subs_.size();
+  s.watched_mailboxes = mailboxes_.size();
   return s;
 }
 
@@ -268,6 +323,18 @@ void StandardLink::append_metrics(std::string& out) const {
   append_metric(out, "pinana_node_members_seen", "gauge", "Other EIDs seen", s.members);
   append_metric(out, "pinana_node_mailbox_subscriptions", "gauge",
                 "message-summary subscriptions (mailbox, EID)", s.mailbox_subscriptions);
+  append_metric(out, "pinana_node_watched_mailboxes", "gauge", "Mailboxes watched",
+                s.watched_mailboxes);
+  append_metric(out, "pinana_node_mailbox_watch_refused_total", "counter",
+                "Mailbox watches refused (limit reached)", s.mailbox_watch_refused);
+  append_metric(out, "pinana_node_withdrawn_tuples_total", "counter",
+                "Tombstone tuples read: a node withdrew its state", s.withdrawn_tuples);
+  append_metric(out, "pinana_node_roster_mailboxes_over_limit_total", "counter",
+                "Own mailboxes left out of the roster (per-node limit reached)",
+                s.roster_mailboxes_over_limit);
+  append_metric(out, "pinana_node_roster_mailboxes_excess_read_total", "counter",
+                "Roster mailbox entries ignored past the per-member limit",
+                s.roster_mailboxes_excess_read);
 }
 
 std::unique_ptr<ClusterLink> make_standard_link(LinkContext context) {

@@ -227,6 +227,46 @@ TEST(NodeConfigErrors, Devices) {
             "node.toml:2: devices.\"a&b\": must not contain whitespace, \"&\" or \",\"");
 }
 
+TEST(NodeConfig, WatchListsKeepFileOrder) {
+  auto r = parse_node_config(
+      "profile = \"standard\"\n"
+      "watch_devices = [\"PJSIP/carol\", \"Custom:lamp 1\"]\n"
+      "watch_mailboxes = [\n  \"1000@default\",\n  \"2000@sales\",\n]\n",
+      "node.toml");
+  ASSERT_TRUE(r.ok()) << r.error().reason;
+  EXPECT_EQ(r->watch_devices, (std::vector<std::string>{"PJSIP/carol", "Custom:lamp 1"}));
+  EXPECT_EQ(r->watch_mailboxes, (std::vector<std::string>{"1000@default", "2000@sales"}));
+  // Valid, and unused, on the native profile; empty lists are fine.
+  auto native = parse_node_config("watch_devices = [\"PJSIP/a\"]\nwatch_mailboxes = []\n", "n");
+  ASSERT_TRUE(native.ok()) << native.error().reason;
+  EXPECT_EQ(native->profile, "native");
+  EXPECT_EQ(native->watch_devices.size(), 1u);
+  EXPECT_TRUE(parse_node_config("", "n")->watch_mailboxes.empty());
+}
+
+TEST(NodeConfigErrors, WatchLists) {
+  EXPECT_EQ(error_of("watch_devices = \"PJSIP/a\"\n"),
+            "node.toml:1: watch_devices: expected an array of strings, got a string");
+  EXPECT_EQ(error_of("watch_devices = [\"PJSIP/a\", 7]\n"),
+            "node.toml:1: watch_devices[1]: expected a string, got an integer");
+  EXPECT_EQ(error_of("watch_devices = [\n  \"PJSIP/a\",\n  \"\",\n]\n"),
+            "node.toml:3: watch_devices[1]: \"\": must not be empty");
+  EXPECT_EQ(error_of("watch_devices = [\"a\\tb\"]\n"),
+            "node.toml:1: watch_devices[0]: \"a\tb\": must not contain control characters");
+  EXPECT_EQ(
+      error_of("watch_devices = [\"" + std::string(257, 'x') + "\"]\n"),
+      "node.toml:1: watch_devices[0]: \"" + std::string(257, 'x') + "\": longer than 256 bytes");
+  EXPECT_EQ(error_of("eid = \"02:00:00:00:00:01\"\nwatch_mailboxes = [\n  \"1000@default\",\n"
+                     "  \"1001\",\n]\n"),
+            "node.toml:4: watch_mailboxes[1]: \"1001\": expected MAILBOX@CONTEXT");
+  EXPECT_EQ(error_of("watch_mailboxes = [\"@default\"]\n"),
+            "node.toml:1: watch_mailboxes[0]: \"@default\": expected MAILBOX@CONTEXT");
+  EXPECT_EQ(error_of("watch_mailboxes = [\"1000@\"]\n"),
+            "node.toml:1: watch_mailboxes[0]: \"1000@\": expected MAILBOX@CONTEXT");
+  EXPECT_EQ(error_of("[watch_mailboxes]\n"),
+            "node.toml:1: watch_mailboxes: expected an array of strings, got a table");
+}
+
 TEST(NodeConfigAsterisk, ExtensionsConfRelativeToTheTomlFile) {
   TempDir dir;
   dir.write("etc/extensions.conf",

@@ -86,5 +86,17 @@ TEST(Validate, Devices) {
   EXPECT_EQ(error_of(c), "devices: \"\": must not be empty");
 }
 
+TEST(Validate, WatchLists) {
+  NodeConfig c;
+  c.watch_devices = {"PJSIP/a", "Custom:lamp 1"};
+  c.watch_mailboxes = {"1000@default"};
+  EXPECT_EQ(error_of(c), "");
+  c.watch_devices.push_back("");
+  EXPECT_EQ(error_of(c), "watch_devices: \"\": must not be empty");
+  c.watch_devices.pop_back();
+  c.watch_mailboxes.push_back("1000");
+  EXPECT_EQ(error_of(c), "watch_mailboxes: \"1000\": expected MAILBOX@CONTEXT");
+}
+
 }  // namespace
 }  // namespace pinana::config

@@ -15,6 +15,7 @@
 #include "pinana/hub/hub_server.h"
 #include "pinana/node/device_pidf.h"
 #include "pinana/node/device_token.h"
+#include "pinana/node/mwi_summary.h"
 #include "pinana/node/node.h"
 #include "pinana/state/hint.h"
 
@@ -213,26 +214,203 @@ TEST_F(StandardLinkTest, TheViewIsWholeAgainAfterAHubRestart) {
       10s));
 }
 
-TEST_F(StandardLinkTest, MailboxCountsAddUpPerNodeForNodesThatWatchTheMailbox) {
+bool total_is(const Node& n, int nw, int old, std::string_view mailbox = "1000@default") {
+  for (const auto& m : n.mailboxes()) {
+    if (m.mailbox == mailbox) return m.new_messages == nw && m.old_messages == old;
+  }
+  return false;
+}
+
+TEST_F(StandardLinkTest, MailboxCountsAddUpPerNodeOnEveryNode) {
   start_hub();
   auto a = start_node(options('a'));
   auto b = start_node(options('b'));
-  auto c = start_node(options('c'));  // has no counts of its own: does not watch the mailbox
+  auto c = start_node(options('c'));  // has no counts of its own: learns the mailbox from roster
   ASSERT_TRUE(a->set_mailbox("1000@default", 3, 1).ok());
   ASSERT_TRUE(b->set_mailbox("1000@default", 0, 2).ok());
-  auto total_is = [](Node& n, int nw, int old) {
-    auto m = n.mailboxes();
-    return m.size() == 1 && m[0].new_messages == nw && m[0].old_messages == old;
-  };
   ASSERT_TRUE(run_until([&] { return total_is(*a, 3, 3) && total_is(*b, 3, 3); }));
   ASSERT_TRUE(a->set_mailbox("1000@default", 1, 1).ok());
   ASSERT_TRUE(run_until([&] { return total_is(*a, 1, 3) && total_is(*b, 1, 3); }));
-  EXPECT_TRUE(c->mailboxes().empty());  // the documented limitation
+  EXPECT_TRUE(run_until([&] { return total_is(*c, 1, 3); }));
   // A leaves: B's total drops A's counts.
   bool done = false;
   a->shutdown(2s, [&] { done = true; });
   ASSERT_TRUE(run_until([&] { return done; }));
-  EXPECT_TRUE(run_until([&] { return total_is(*b, 0, 2); }));
+  EXPECT_TRUE(run_until([&] { return total_is(*b, 0, 2) && total_is(*c, 0, 2); }));
+}
+
+// Issue 5: the roster lists each node's mailboxes, so a node learns a mailbox it never set, and
+// one that appears later (the member tuple is re-published when the set grows).
+TEST_F(StandardLinkTest, ANodeLearnsAMailboxItNeverSetFromTheRoster) {
+  start_hub();
+  auto a = start_node(options('a'));
+  auto b = start_node(options('b'));
+  ASSERT_TRUE(a->set_mailbox("1000@default", 2, 0).ok());
+  ASSERT_TRUE(run_until([&] { return total_is(*b, 2, 0); }));
+  ASSERT_TRUE(a->set_mailbox("1000@default", 5, 1).ok());
+  ASSERT_TRUE(run_until([&] { return total_is(*b, 5, 1); }));
+  ASSERT_TRUE(a->set_mailbox("2000@sales", 1, 0).ok());
+  ASSERT_TRUE(run_until([&] { return total_is(*b, 1, 0, "2000@sales"); }));
+  // A node started later learns both at once.
+  auto c = start_node(options('c'));
+  EXPECT_TRUE(run_until([&] { return total_is(*c, 5, 1) && total_is(*c, 1, 0, "2000@sales"); }));
+  EXPECT_NE(b->metrics_text().find("pinana_node_watched_mailboxes 2"), std::string::npos);
+}
+
+// A plain watcher of the roster presentity: the member tuples' mailbox lists, merged.
+TEST_F(StandardLinkTest, TheRosterListsAtMostTheLimitAndCountsTheRest) {
+  start_hub();
+  auto a = start_node(options('a'));
+  ASSERT_TRUE(a->set_mailbox("bell\x07@default", 1, 0).ok());  // not printable: never listed
+  const size_t n = kMaxMemberMailboxes + 2;
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(a->set_mailbox(std::to_string(1000 + i) + "@default", 1, 0).ok());
+  }
+  auto watcher = agent("rosterwatch");
+  std::string last;
+  transports::sip::SubscriptionSpec spec;
+  spec.request_uri = "sip:pinana-nodes@127.0.0.1";
+  spec.event = "presence";
+  spec.accept = {"application/pidf+xml"};
+  spec.expires = 60;
+  watcher->add_subscription(spec, [&](const transports::sip::NotifyView& v) { last = v.body; });
+  ASSERT_TRUE(run_until(
+      [&] {
+        auto doc = parse_device_pidf(last);
+        return doc && doc->mailboxes.size() == kMaxMemberMailboxes;
+      },
+      10s))
+      << last.size();
+  auto doc = parse_device_pidf(last);
+  EXPECT_EQ(doc->mailboxes.front(), "1000@default");
+  EXPECT_EQ(doc->mailboxes.back(), std::to_string(1000 + kMaxMemberMailboxes - 1) + "@default");
+  EXPECT_LT(last.size(), 32000u);  // one member's tuple fits a UDP datagram with room to spare
+  EXPECT_NE(a->metrics_text().find("pinana_node_roster_mailboxes_over_limit_total 2"),
+            std::string::npos);
+}
+
+// Issue 5 point 1, "configured lists": watched from start-up, without any look-up.
+TEST_F(StandardLinkTest, ConfiguredWatchDevicesAreKnownAtStartUp) {
+  start_hub();
+  auto a = start_node(options('a'));
+  ASSERT_TRUE(a->set_device("PJSIP/carol", "INUSE", std::nullopt).ok());
+  auto b_opts = options('b');
+  b_opts.watch_devices = {"PJSIP/carol", "Custom:lamp 1"};
+  auto b = start_node(std::move(b_opts));
+  auto c = start_node(options('c'));  // not configured: learns nothing unasked
+  EXPECT_TRUE(run_until(
+      [&] { return b->cluster_state().aggregate("PJSIP/carol") == DeviceState::kInUse; }));
+  EXPECT_TRUE(c->cluster_state().entries("PJSIP/carol").empty());
+  EXPECT_NE(b->metrics_text().find("pinana_node_watched_devices 2"), std::string::npos);
+}
+
+// A hand-made member F (a roster tuple without mailboxes, counts at its own MWI presentity): only
+// configured or looked-up mailboxes reach a node.
+TEST_F(StandardLinkTest, ConfiguredAndLookedUpMailboxesAreWatched) {
+  start_hub();
+  auto f = agent("node-f");
+  auto publish = [&](std::string uri, const char* event, const char* type, std::string body) {
+    transports::sip::PublicationSpec spec;
+    spec.request_uri = std::move(uri);
+    spec.event = event;
+    spec.content_type = type;
+    spec.expires = 60;
+    f->publish(f->add_publication(std::move(spec)), "s", std::move(body));
+  };
+  publish("sip:pinana-nodes@127.0.0.1", "presence", "application/pidf+xml",
+          render_member_pidf("sip:pinana-nodes@127.0.0.1", eid_of('f')));
+  const std::string mwi = "sip:" + mailbox_user("1000@default", eid_of('f')) + "@127.0.0.1";
+  publish(mwi, "message-summary", "application/simple-message-summary", render_summary(4, 2));
+  auto b_opts = options('b');
+  b_opts.watch_mailboxes = {"1000@default"};
+  auto b = start_node(std::move(b_opts));
+  auto c = start_node(options('c'));
+  EXPECT_TRUE(run_until([&] { return total_is(*b, 4, 2); }));
+  EXPECT_FALSE(c->mailbox("1000@default"));  // the first look-up subscribes
+  EXPECT_TRUE(run_until([&] {
+    auto m = c->mailbox("1000@default");
+    return m && m->new_messages == 4 && m->old_messages == 2;
+  }));
+  EXPECT_FALSE(c->mailbox("nonsense"));  // not MAILBOX@CONTEXT: not watched
+  EXPECT_NE(c->metrics_text().find("pinana_node_watched_mailboxes 1"), std::string::npos);
+}
+
+// Kamailio answers an unpublish with the publication's last body, <basic> rewritten to closed
+// (docs/kamailio.md fault 3): for an UNAVAILABLE device that looked live. So a node withdrawing
+// publishes a tombstone first; a plain watcher sees it before the tuple goes.
+TEST_F(StandardLinkTest, AShutdownPublishesATombstoneBeforeTheUnpublish) {
+  start_hub();
+  auto a = start_node(options('a'));
+  auto b = start_node(options('b', {"2000=PJSIP/alice"}));
+  ASSERT_TRUE(a->set_device("PJSIP/alice", "UNAVAILABLE", std::nullopt).ok());
+  ASSERT_TRUE(run_until([&] { return b->cluster_state().entries("PJSIP/alice").size() == 1; }));
+  auto phone = agent("phone");
+  std::vector<std::string> bodies;
+  transports::sip::SubscriptionSpec spec;
+  spec.request_uri = "sip:" + device_user("PJSIP/alice") + "@127.0.0.1";
+  spec.event = "presence";
+  spec.accept = {"application/pidf+xml"};
+  spec.expires = 60;
+  phone->add_subscription(
+      spec, [&](const transports::sip::NotifyView& n) { bodies.emplace_back(n.body); });
+  ASSERT_TRUE(run_until([&] { return !bodies.empty(); }));
+  bool done = false;
+  a->shutdown(2s, [&] { done = true; });
+  ASSERT_TRUE(run_until([&] { return done; }));
+  ASSERT_TRUE(run_until([&] {
+    auto doc = parse_device_pidf(bodies.back());
+    return doc && doc->tuples.empty() && doc->withdrawn.empty();  // finally unpublished
+  }));
+  bool tombstone = false;
+  for (const auto& body : bodies) {
+    auto doc = parse_device_pidf(body);
+    ASSERT_TRUE(doc);
+    if (doc->withdrawn == std::vector<state::Eid>{eid_of('a')}) {
+      tombstone = true;
+      EXPECT_TRUE(doc->tuples.empty());
+      EXPECT_NE(body.find("<basic>closed</basic>"), std::string::npos) << body;
+    }
+  }
+  EXPECT_TRUE(tombstone);
+  EXPECT_TRUE(b->cluster_state().entries("PJSIP/alice").empty());
+  EXPECT_EQ(b->extension("2000")->state, "Unavailable");
+}
+
+// The receiving side: a tombstone (here without any unpublish after it) is no state from F.
+TEST_F(StandardLinkTest, ATombstonedTupleIsNoStateFromThatNode) {
+  start_hub();
+  auto b = start_node(options('b', {"2000=PJSIP/alice"}));
+  const std::string aor = "sip:" + device_user("PJSIP/alice") + "@127.0.0.1";
+  auto f = agent("node-f");
+  transports::sip::PublicationSpec spec;
+  spec.request_uri = aor;
+  spec.event = "presence";
+  spec.content_type = "application/pidf+xml";
+  spec.expires = 60;
+  auto pub = f->add_publication(std::move(spec));
+  f->publish(pub, "s", render_device_pidf(aor, eid_of('f'), DeviceState::kUnavailable, true, 1));
+  ASSERT_TRUE(run_until([&] { return b->cluster_state().entries("PJSIP/alice").size() == 1; }));
+  f->publish(pub, "s", render_device_tombstone(aor, eid_of('f'), 2));
+  EXPECT_TRUE(run_until([&] { return b->cluster_state().entries("PJSIP/alice").empty(); }));
+  EXPECT_NE(b->metrics_text().find("pinana_node_withdrawn_tuples_total 1"), std::string::npos);
+  // A newer live tuple of F counts again.
+  f->publish(pub, "s", render_device_pidf(aor, eid_of('f'), DeviceState::kBusy, true, 3));
+  EXPECT_TRUE(run_until([&] { return b->extension("2000")->state == "Busy"; }));
+}
+
+// Shutdown stays bounded when nobody answers: the tombstones' wait takes at most half the grace.
+TEST_F(StandardLinkTest, ShutdownIsBoundedWithoutAServer) {
+  start_hub();
+  auto a = start_node(options('a'));
+  ASSERT_TRUE(a->set_device("PJSIP/alice", "INUSE", std::nullopt).ok());
+  ASSERT_TRUE(a->set_mailbox("1000@default", 1, 0).ok());
+  io_.run_for(200ms);
+  hub_.reset();
+  bool done = false;
+  const auto t0 = std::chrono::steady_clock::now();
+  a->shutdown(1s, [&] { done = true; });
+  ASSERT_TRUE(run_until([&] { return done; }, 3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);
 }
 
 }  // namespace

@@ -177,6 +177,119 @@ TEST(DevicePidf, TheRosterListsMembers) {
   EXPECT_EQ(tuple_id(eid("ab:cd:ef:01:23:45")), "eid-abcdef012345");
 }
 
+TEST(DevicePidf, TheRosterListsMailboxesUpToTheLimit) {
+  std::vector<std::string> mailboxes = {"1000@default", "a&b<c>@x", "bad", "bell\x07@x"};
+  for (size_t i = 0; i < kMaxMemberMailboxes; ++i) mailboxes.push_back(std::to_string(i) + "@m");
+  const std::string body =
+      render_member_pidf("sip:pinana-nodes@y", eid("02:00:00:00:00:0a"), mailboxes);
+  EXPECT_NE(body.find("<mailbox>1000@default</mailbox>"), std::string::npos) << body;
+  EXPECT_NE(body.find("<mailbox>a&amp;b&lt;c&gt;@x</mailbox>"), std::string::npos);
+  EXPECT_EQ(body.find("bad"), std::string::npos);   // not MAILBOX@CONTEXT
+  EXPECT_EQ(body.find("bell"), std::string::npos);  // not printable ASCII
+  auto doc = parse_device_pidf(body);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->members, std::vector<state::Eid>{eid("02:00:00:00:00:0a")});
+  ASSERT_EQ(doc->mailboxes.size(), kMaxMemberMailboxes);
+  EXPECT_EQ(doc->mailboxes[0], "1000@default");
+  EXPECT_EQ(doc->mailboxes[1], "a&b<c>@x");
+  EXPECT_EQ(doc->mailboxes.back(), std::to_string(kMaxMemberMailboxes - 3) + "@m");
+  EXPECT_EQ(doc->malformed, 0u);
+  EXPECT_EQ(doc->excess_mailboxes, 0u);
+}
+
+// As Kamailio composes the roster: each member's tuple, mailboxes unioned across members; a
+// member listing more than the limit is read up to it; bad names are skipped and counted.
+TEST(DevicePidf, ReadsTheMailboxesOfEveryMember) {
+  std::string many;
+  for (size_t i = 0; i < kMaxMemberMailboxes + 3; ++i)
+    many += "<mailbox>" + std::to_string(i) + "@m</mailbox>";
+  const std::string body = R"(<?xml version="1.0"?>
+<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:pinana-nodes@127.0.0.1">
+ <tuple id="eid-02000000000a"><status><basic>open</basic>
+  <member xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:0a">
+   <mailbox>1000@default</mailbox><mailbox>2000@sales</mailbox></member></status></tuple>
+<tuple xmlns="urn:ietf:params:xml:ns:pidf" id="eid-02000000000b"><status><basic>open</basic>
+  <p:member xmlns:p="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:0b">
+   <p:mailbox>2000@sales</p:mailbox><p:mailbox>nope</p:mailbox><mailbox>3000@x</mailbox>
+  </p:member></status></tuple>
+<tuple xmlns="urn:ietf:params:xml:ns:pidf" id="eid-02000000000c"><status><basic>open</basic>
+  <member xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:0c">)" +
+                           many + R"(</member></status></tuple>
+</presence>)";
+  auto doc = parse_device_pidf(body);
+  ASSERT_TRUE(doc) << doc.error().reason;
+  EXPECT_EQ(doc->members.size(), 3u);
+  ASSERT_GE(doc->mailboxes.size(), 2u);
+  EXPECT_EQ(doc->mailboxes[0], "1000@default");
+  EXPECT_EQ(doc->mailboxes[1], "2000@sales");
+  // 3000@x is in the PIDF namespace (the tuple's default), not ours: not a mailbox.
+  EXPECT_EQ(doc->mailboxes.size(), 2u + kMaxMemberMailboxes);
+  EXPECT_EQ(doc->malformed, 1u);  // "nope"
+  EXPECT_EQ(doc->excess_mailboxes, 3u);
+}
+
+TEST(DevicePidf, ATombstoneIsNoStateFromItsEid) {
+  const std::string body = render_device_tombstone("sip:x@y", eid("02:00:00:00:00:01"), 12);
+  EXPECT_NE(body.find("<basic>closed</basic>"), std::string::npos) << body;
+  EXPECT_NE(body.find("withdrawn=\"true\""), std::string::npos) << body;
+  EXPECT_EQ(body.find("state=\""), std::string::npos) << body;  // older readers: malformed, skipped
+  auto doc = parse_device_pidf(body);
+  ASSERT_TRUE(doc);
+  EXPECT_TRUE(doc->tuples.empty());
+  EXPECT_EQ(doc->withdrawn, std::vector<state::Eid>{eid("02:00:00:00:00:01")});
+  EXPECT_EQ(doc->malformed, 0u);
+  EXPECT_EQ(doc->offline, 0u);
+}
+
+// Of a live tuple and a tombstone of one EID the higher version wins either way; Kamailio's
+// rewrite of an unpublished tombstone (basic closed, the element kept) is still a tombstone.
+TEST(DevicePidf, TombstonesTakePartInTheVersionRule) {
+  auto tuple_of = [](const std::string& d) {
+    const size_t s = d.find("<tuple"), e = d.find("</tuple>") + 8;
+    return d.substr(s, e - s);
+  };
+  const auto e = eid("02:00:00:00:00:01");
+  const std::string live =
+      tuple_of(render_device_pidf("sip:x@y", e, DeviceState::kUnavailable, true, 10));
+  const std::string dead = tuple_of(render_device_tombstone("sip:x@y", e, 11));
+  const std::string newer =
+      tuple_of(render_device_pidf("sip:x@y", e, DeviceState::kBusy, true, 12));
+  auto parse = [](const std::string& a, const std::string& b) {
+    return parse_device_pidf("<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"sip:x@y\">" +
+                             a + b + "</presence>");
+  };
+  for (auto doc : {parse(live, dead), parse(dead, live)}) {
+    ASSERT_TRUE(doc);
+    EXPECT_TRUE(doc->tuples.empty());
+    EXPECT_EQ(doc->withdrawn.size(), 1u);
+  }
+  for (auto doc : {parse(newer, dead), parse(dead, newer)}) {
+    ASSERT_TRUE(doc);
+    ASSERT_EQ(doc->tuples.size(), 1u);
+    EXPECT_EQ(doc->tuples[0].state, DeviceState::kBusy);
+    EXPECT_TRUE(doc->withdrawn.empty());
+  }
+  auto rewritten = parse_device_pidf(R"(<presence xmlns="urn:ietf:params:xml:ns:pidf"
+  entity="sip:x@y"><tuple xmlns="urn:ietf:params:xml:ns:pidf" id="eid-020000000001">
+  <status xmlns="urn:ietf:params:xml:ns:pidf"><basic>closed</basic>
+  <devicestate xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:01"
+    withdrawn="true" version="11"/></status></tuple></presence>)");
+  ASSERT_TRUE(rewritten);
+  EXPECT_TRUE(rewritten->tuples.empty());
+  EXPECT_EQ(rewritten->withdrawn.size(), 1u);
+  // withdrawn="false" is an ordinary tuple; a bad value is malformed.
+  auto plain = parse_device_pidf(R"(<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="x">
+  <tuple id="t"><status><basic>open</basic><devicestate
+  xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:01" state="INUSE"
+  withdrawn="false"/></status></tuple><tuple id="u"><status><devicestate
+  xmlns="urn:pinana:params:xml:ns:devicestate" eid="02:00:00:00:00:02" withdrawn="yes"/>
+  </status></tuple></presence>)");
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->tuples.size(), 1u);
+  EXPECT_EQ(plain->tuples[0].state, DeviceState::kInUse);
+  EXPECT_EQ(plain->malformed, 1u);
+}
+
 TEST(MwiSummary, RendersAndParsesCounts) {
   const std::string s = render_summary(2, 5, "sip:mwi-x@y");
   EXPECT_EQ(s, "Messages-Waiting: yes\r\nMessage-Account: sip:mwi-x@y\r\nVoice-Message: 2/5\r\n");

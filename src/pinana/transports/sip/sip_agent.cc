@@ -91,7 +91,10 @@ SipAgent::~SipAgent() {
 
 Status SipAgent::start() {
   if (started_) return Status::Ok();
-  udp_ = std::make_unique<tp::UdpTransport>(io_, *this);
+  // Requests go out as UDP whatever their size, as the hub's NOTIFYs do: the agent has no TCP
+  // flow, and a body over RFC 3261 §18.1.1's 1300 bytes (the standard profile's roster tuple
+  // listing a node's mailboxes) would otherwise never be sent.
+  udp_ = std::make_unique<tp::UdpTransport>(io_, *this, tp::UdpOptions{false});
   if (auto s = udp_->open(config_.listen); !s)
     return Error{0, "udp:" + config_.listen.to_string() + ": " + s.error().reason};
   local_ = udp_->local_endpoint();
