@@ -4,6 +4,8 @@ Reuses tests/system/node/nodelib.py (Node, Api, poll, ...) and tests/system/hub/
   - Kamailio: contrib/kamailio/run.sh start/restart/stop around one work directory;
   - PyWatcher: a watcher of one presentity at the presence server on the mini UA;
   - tuples(): {tuple id: (basic, pinana state or None)} of a PIDF body;
+  - tombstoned(): whether a tuple of a PIDF body is a pinana tombstone (withdrawn="true");
+  - mailbox_total(): a mailbox's (new, old) in a node's GET /api/v1/mailboxes;
   - kamailio_missing(): why Kamailio cannot run here, or None.
 """
 
@@ -121,6 +123,24 @@ def tuples(body):
         state = re.search(r"<(?:\w+:)?devicestate\b[^>]*\bstate=\"([A-Z_]+)\"", inner)
         out[tid] = (basic.group(1) if basic else None, state.group(1) if state else None)
     return out
+
+
+def tombstoned(body, tuple_id):
+    """True when the tuple `tuple_id` of a PIDF body carries a pinana tombstone."""
+    for tid, inner in TUPLE.findall(body or ""):
+        if tid == tuple_id:
+            return re.search(r"<(?:\w+:)?devicestate\b[^>]*\bwithdrawn=\"true\"", inner) is not None
+    return False
+
+
+def mailbox_total(api, mailbox):
+    """(new, old) of `mailbox` in the node's mailbox list, None when it is not listed. The list
+    subscribes to nothing (GET /api/v1/mailboxes/<mailbox> would, on the standard profile)."""
+    r = api.get("/api/v1/mailboxes")
+    for m in (r.json or []) if r.status == 200 else []:
+        if m.get("mailbox") == mailbox:
+            return (m.get("new"), m.get("old"))
+    return None
 
 
 def device_user(name):
