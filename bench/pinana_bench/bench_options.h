@@ -25,6 +25,7 @@ struct BenchOptions {
   int threads = 0;                 // 0: hardware concurrency
   double timeout = 2.0;            // seconds without a final response: counted as a timeout
   double settle = 0.5;             // seconds without a NOTIFY that end the setup phase
+  double idle = 0;  // seconds to wait after set-up before the idle memory sample (0: none)
   std::vector<int> server_pids;
   std::vector<int> server_parents;  // each with all its descendants
   bool cleanup = true;              // unsubscribe and remove publications at the end

@@ -154,6 +154,18 @@ LoadResult run_load(const BenchOptions& opts_in, const ServerProcs& server) {
     r.pss_bytes_per_subscription =
         (double(m1.pss_kb) - double(m0.pss_kb)) * 1024.0 / double(r.subscriptions);
   }
+  if (opts.idle > 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(opts.idle));
+    ProcSample mi = server.sample();
+    r.rss_kb_idle = mi.rss_kb;
+    r.pss_kb_idle = mi.pss_kb;
+    if (r.subscriptions > 0 && mi.valid) {
+      r.rss_bytes_per_idle_subscription =
+          (double(mi.rss_kb) - double(m0.rss_kb)) * 1024.0 / double(r.subscriptions);
+      r.pss_bytes_per_idle_subscription =
+          (double(mi.pss_kb) - double(m0.pss_kb)) * 1024.0 / double(r.subscriptions);
+    }
+  }
 
   if (opts.duration > 0) {
     set_phase(Phase::kModify);

@@ -42,6 +42,11 @@ struct LoadResult {
   uint64_t rss_kb_start = 0, pss_kb_start = 0, rss_kb_setup = 0, pss_kb_setup = 0, rss_kb_end = 0,
            pss_kb_end = 0;
   double rss_bytes_per_subscription = 0, pss_bytes_per_subscription = 0;
+  // After --idle seconds with nothing sent: the subscriptions alone, once every transaction of
+  // the set-up (a SUBSCRIBE's server transaction lives 32 s after its 200, RFC 3261 Timer J)
+  // is gone. 0 when --idle was not given.
+  uint64_t rss_kb_idle = 0, pss_kb_idle = 0;
+  double rss_bytes_per_idle_subscription = 0, pss_bytes_per_idle_subscription = 0;
 };
 
 LoadResult run_load(const BenchOptions& options, const ServerProcs& server);

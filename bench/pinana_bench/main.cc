@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.threads, "threads (default: number of cores)");
   app.add_option("--timeout", o.timeout, "seconds after which a request counts as timed out");
   app.add_option("--settle", o.settle, "seconds without NOTIFY that end the set-up phase");
+  app.add_option("--idle", o.idle,
+                 "seconds to wait after set-up, then sample the server's memory again (idle "
+                 "subscriptions, set-up transactions gone; 40 covers SIP's 32 s Timer J)");
   app.add_option("--server-pid", pids, "server pid(s), comma-separated: CPU and memory");
   app.add_option("--server-pids-from-parent", parents,
                  "server parent pid(s), comma-separated: each and all its descendants");

@@ -93,6 +93,10 @@ nlohmann::json to_json(const BenchOptions& o, const LoadResult& r) {
         {"pss_kb_end", r.pss_kb_end},
         {"rss_bytes_per_subscription", r.rss_bytes_per_subscription},
         {"pss_bytes_per_subscription", r.pss_bytes_per_subscription},
+        {"rss_kb_idle", r.rss_kb_idle},
+        {"pss_kb_idle", r.pss_kb_idle},
+        {"rss_bytes_per_idle_subscription", r.rss_bytes_per_idle_subscription},
+        {"pss_bytes_per_idle_subscription", r.pss_bytes_per_idle_subscription},
     };
   }
   return j;
@@ -156,6 +160,10 @@ std::string table(const BenchOptions& o, const LoadResult& r) {
                                                 std::to_string(r.pss_kb_end) + " KiB");
     t += line("RSS / PSS per subscription", fmt("%.0f B", r.rss_bytes_per_subscription) + " / " +
                                                 fmt("%.0f B", r.pss_bytes_per_subscription));
+    if (r.pss_kb_idle != 0)
+      t += line("RSS / PSS per idle subscription",
+                fmt("%.0f B", r.rss_bytes_per_idle_subscription) + " / " +
+                    fmt("%.0f B", r.pss_bytes_per_idle_subscription));
   }
   return t;
 }

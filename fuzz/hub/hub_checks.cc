@@ -67,11 +67,11 @@ sip::Message check_notify(std::string_view text, const presence::ServerSubscript
   FUZZ_CHECK(n.cseq() != nullptr && n.cseq()->method == "NOTIFY");
   FUZZ_CHECK(n.max_forwards().has_value());
 
-  const presence::SubscriptionKey& key = subscription.key();
-  FUZZ_CHECK(n.call_id() == key.dialog.call_id);
+  const presence::SubscriptionKeyView key = subscription.key();
+  FUZZ_CHECK(n.call_id() == key.call_id);
   FUZZ_CHECK(n.from() != nullptr);
-  FUZZ_CHECK(n.from()->tag() == key.dialog.local_tag);
-  FUZZ_CHECK(n.to() != nullptr && n.to()->tag() == key.dialog.remote_tag);
+  FUZZ_CHECK(n.from()->tag() == key.local_tag);
+  FUZZ_CHECK(n.to() != nullptr && n.to()->tag() == key.remote_tag);
 
   const sip::Event* event = n.event();
   FUZZ_CHECK(event != nullptr);

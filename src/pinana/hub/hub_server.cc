@@ -1,5 +1,6 @@
 #include "pinana/hub/hub_server.h"
 
+#include <malloc.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -343,10 +344,8 @@ bool HubServer::authorize(TxnId id, const sip::Message& req, const tp::IncomingM
   sip::Uri watched;
   bool unknown_dialog = false;
   if (!publish && req.to() && req.from() && req.event() && !req.to()->tag().empty()) {
-    const presence::SubscriptionKey key{
-        presence::DialogId{std::string(req.call_id()), std::string(req.to()->tag()),
-                           std::string(req.from()->tag())},
-        std::string(req.event()->type), std::string(req.event()->id())};
+    const presence::SubscriptionKeyView key{req.call_id(), req.to()->tag(), req.from()->tag(),
+                                            req.event()->type, req.event()->id()};
     if (const auto* s = presence_->subscriptions().find(key); s == nullptr) {
       unknown_dialog = true;
     } else if (sip::parse_uri_into(s->resource().uri, watched)) {
@@ -529,7 +528,28 @@ void HubServer::on_timer_fired() {
     presence_deadline_.reset();
     run_presence(presence_->on_timer());
   }
+  release_memory();
   rearm();
+}
+
+void HubServer::release_memory() {
+  // Only after a real burst (100,000 SUBSCRIBEs leave as many server transactions for Timer J's
+  // 32 s), and once the table is down to a quarter of that peak: each release is followed by at
+  // most one more per fourfold shrink, so the scan of the heap that malloc_trim makes stays rare.
+  constexpr size_t kBurst = 4096;
+  const size_t live = table_.size();
+  if (live > txn_peak_) {
+    txn_peak_ = live;
+    return;
+  }
+  if (txn_peak_ < kBurst || live > txn_peak_ / 4) return;
+  table_.compact();
+  servers_.rehash(0);
+  clients_.rehash(0);
+  if (timers_.size() < timers_.capacity() / 4) timers_.shrink_to_fit();
+  malloc_trim(0);
+  debug("memory released after a burst of " + std::to_string(txn_peak_) + " transactions");
+  txn_peak_ = live;
 }
 
 // ---- shutdown, metrics, tags ------------------------------------------------------------------

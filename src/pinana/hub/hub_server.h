@@ -99,6 +99,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   void schedule(TimePoint when, TxnId id, sip::transaction::TimerId timer);
   void rearm();
   void on_timer_fired();
+  void release_memory();
 
   std::string to_tag();
 
@@ -136,6 +137,11 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::optional<TimePoint> presence_deadline_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;
+
+  // Transactions at the last peak, for release_memory(): a burst of requests leaves its
+  // transactions' memory with the process (hash tables keep their peak buckets, the timer heap
+  // its peak capacity, glibc the freed heap pages) unless handed back once they are gone.
+  size_t txn_peak_ = 0;
 
   std::function<void()> on_drained_;
   uint64_t tag_counter_ = 0;

@@ -44,11 +44,25 @@ struct DialogId {
 };
 
 // RFC 6665 §4.1.2: a subscription is the dialog plus the Event type plus its id parameter.
+// The same identity as views, for look-ups straight from a request's fields (no copy) and as
+// what a subscription, which keeps its text in one block, hands out.
+struct SubscriptionKeyView {
+  std::string_view call_id;
+  std::string_view local_tag;
+  std::string_view remote_tag;
+  std::string_view event_type;
+  std::string_view event_id;
+  friend bool operator==(const SubscriptionKeyView&, const SubscriptionKeyView&) = default;
+};
+
 struct SubscriptionKey {
   DialogId dialog;
   std::string event_type;
   std::string event_id;  // "" when the Event header carries no id
   friend bool operator==(const SubscriptionKey&, const SubscriptionKey&) = default;
+  SubscriptionKeyView view() const {
+    return {dialog.call_id, dialog.local_tag, dialog.remote_tag, event_type, event_id};
+  }
 };
 
 namespace detail {
@@ -82,13 +96,20 @@ struct std::hash<pinana::presence::ResourceKey> {
 };
 
 template <>
-struct std::hash<pinana::presence::SubscriptionKey> {
-  size_t operator()(const pinana::presence::SubscriptionKey& k) const noexcept {
+struct std::hash<pinana::presence::SubscriptionKeyView> {
+  size_t operator()(const pinana::presence::SubscriptionKeyView& k) const noexcept {
     std::hash<std::string_view> h;
-    size_t s = h(k.dialog.call_id);
-    s = pinana::presence::detail::hash_mix(s, h(k.dialog.local_tag));
-    s = pinana::presence::detail::hash_mix(s, h(k.dialog.remote_tag));
+    size_t s = h(k.call_id);
+    s = pinana::presence::detail::hash_mix(s, h(k.local_tag));
+    s = pinana::presence::detail::hash_mix(s, h(k.remote_tag));
     s = pinana::presence::detail::hash_mix(s, h(k.event_type));
     return pinana::presence::detail::hash_mix(s, h(k.event_id));
+  }
+};
+
+template <>
+struct std::hash<pinana::presence::SubscriptionKey> {
+  size_t operator()(const pinana::presence::SubscriptionKey& k) const noexcept {
+    return std::hash<pinana::presence::SubscriptionKeyView>()(k.view());
   }
 };

@@ -5,14 +5,14 @@
 
 namespace pinana::presence {
 
-std::string event_header_value(const SubscriptionKey& key) {
-  std::string v = key.event_type;
+std::string event_header_value(const SubscriptionKeyView& key) {
+  std::string v(key.event_type);
   if (!key.event_id.empty()) v.append(";id=").append(key.event_id);
   return v;
 }
 
 std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
-  const SubscriptionDialog& d = s.dialog();
+  const SubscriptionDialogView d = s.dialog();
   std::string out;
   out.reserve(640 + (p.body ? p.body->text.size() : 0));
   sip::MessageWriter w(out);
@@ -40,7 +40,7 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
   if (strict) w.header("Route", std::string("<").append(d.remote_target).append(">"));
   w.header("From", d.local_party);
   w.header("To", d.remote_party);
-  w.header("Call-ID", s.key().dialog.call_id);
+  w.header("Call-ID", s.key().call_id);
   std::string cseq = std::to_string(p.cseq);
   cseq.append(" NOTIFY");
   w.header("CSeq", cseq);

@@ -30,6 +30,6 @@ struct NotifyParams {
 std::string build_notify(const ServerSubscription& subscription, const NotifyParams& params);
 
 // The Event header value of a subscription: "presence" or "presence;id=abc".
-std::string event_header_value(const SubscriptionKey& key);
+std::string event_header_value(const SubscriptionKeyView& key);
 
 }  // namespace pinana::presence

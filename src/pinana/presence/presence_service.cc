@@ -196,12 +196,10 @@ Actions PresenceService::initial_subscribe(const sip::Message& request,
   const std::string local_tag = dialog_id.local_tag;
   SubscriptionKey key{std::move(dialog_id), std::string(request.event()->type),
                       std::string(request.event()->id())};
-  auto sub = std::make_unique<ServerSubscription>(
-      subscriptions_.next_id(), std::move(key), ResourceKey{std::move(*uri), package.name()},
-      package, *type, std::move(dialog), context.source,
-      clock_.now() + std::chrono::seconds(expiry.granted_s), package.new_watcher_state());
-  if (expiry.granted_s == 0) sub->terminate(TerminationReason::kTimeout);  // a fetch
-  ServerSubscription& s = subscriptions_.add(std::move(sub));
+  ServerSubscription& s = subscriptions_.add(
+      subscriptions_.next_id(), key, ResourceKey{std::move(*uri), package.name()}, package, *type,
+      std::move(dialog), context.source, clock_.now() + std::chrono::seconds(expiry.granted_s),
+      package.new_watcher_state(), /*terminating=*/expiry.granted_s == 0);  // 0: a fetch
   ++subscribes_accepted_;
 
   Actions out;
@@ -223,9 +221,8 @@ Actions PresenceService::refresh_subscribe(const sip::Message& request,
     return reject(request, status, reason, header, value);
   };
 
-  SubscriptionKey key{DialogId{std::string(request.call_id()), std::string(request.to()->tag()),
-                               std::string(request.from()->tag())},
-                      std::string(request.event()->type), std::string(request.event()->id())};
+  const SubscriptionKeyView key{request.call_id(), request.to()->tag(), request.from()->tag(),
+                                request.event()->type, request.event()->id()};
   ServerSubscription* s = subscriptions_.find(key);
   if (s == nullptr) return fail(481);
 
@@ -344,7 +341,7 @@ Actions PresenceService::on_notify_result(SubscriptionId id, int status) {
 }
 
 void PresenceService::drop(SubscriptionId id) {
-  std::unique_ptr<ServerSubscription> s = subscriptions_.remove(id);
+  SubscriptionManager::Handle s = subscriptions_.remove(id);
   if (s) release_if_idle(s->resource());
 }
 

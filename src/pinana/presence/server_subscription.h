@@ -9,12 +9,18 @@
 // expiry, shutdown) waits the same way and is sent as the final NOTIFY, after which the
 // subscription only waits for that NOTIFY's outcome to be removed.
 //
+// Memory: a hub holds 100,000s of idle subscriptions, so the text of one (dialog id, Event,
+// parties, remote target, flow address) is kept in one block from the manager's pool, and the
+// accessors hand out views of it. Only the rare route set keeps strings of its own.
+//
 // Owned by the SubscriptionManager; mutated by the PresenceService. The presence core's thread
 // only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +41,8 @@ enum class TerminationReason : uint8_t {
 };
 std::string_view to_string(TerminationReason reason);
 
-// The dialog state of the hub as UAS of the SUBSCRIBE (RFC 3261 §12.1.1). The dialog's id is
-// part of the subscription's key (ServerSubscription::key().dialog), kept once.
+// The dialog state of the hub as UAS of the SUBSCRIBE (RFC 3261 §12.1.1), as given when the
+// subscription is created. The dialog's id is part of the subscription's key.
 struct SubscriptionDialog {
   std::string local_party;    // From of each NOTIFY: the SUBSCRIBE's To with the hub's tag added
   std::string remote_party;   // To of each NOTIFY: the SUBSCRIBE's From, tag included
@@ -46,30 +52,54 @@ struct SubscriptionDialog {
   uint32_t local_cseq = 0;  // CSeq of the last NOTIFY sent; 0 before the first
 };
 
+// The dialog state as a subscription hands it out: views of its text, valid until the next
+// refresh() of that subscription.
+struct SubscriptionDialogView {
+  std::string_view local_party;
+  std::string_view remote_party;
+  std::string_view remote_target;
+  const std::vector<std::string>& route_set;
+  uint32_t remote_cseq = 0;
+  uint32_t local_cseq = 0;
+};
+
 class ServerSubscription {
  public:
-  ServerSubscription(SubscriptionId id, SubscriptionKey key, ResourceKey resource,
+  // `memory` (the manager's pool) holds the subscription's text and must outlive it; so must
+  // `resource` (the manager keeps one per watched resource).
+  ServerSubscription(SubscriptionId id, const SubscriptionKey& key, const ResourceKey& resource,
                      const EventPackage& package, std::string_view notify_type,
-                     SubscriptionDialog dialog, Flow flow, TimePoint expires_at,
-                     std::unique_ptr<WatcherState> watcher);
+                     SubscriptionDialog dialog, const Flow& flow, TimePoint expires_at,
+                     std::unique_ptr<WatcherState> watcher, std::pmr::memory_resource* memory);
+  ~ServerSubscription();
+  ServerSubscription(const ServerSubscription&) = delete;
+  ServerSubscription& operator=(const ServerSubscription&) = delete;
 
   SubscriptionId id() const { return id_; }
-  const SubscriptionKey& key() const { return key_; }
-  const ResourceKey& resource() const { return resource_; }
+  SubscriptionKeyView key() const {
+    return {field(kCallId), field(kLocalTag), field(kRemoteTag), field(kEventType),
+            field(kEventId)};
+  }
+  const ResourceKey& resource() const { return *resource_; }
   const EventPackage& package() const { return package_; }
   std::string_view notify_type() const { return notify_type_; }
-  const SubscriptionDialog& dialog() const { return dialog_; }
+  SubscriptionDialogView dialog() const {
+    return {field(kLocalParty), field(kRemoteParty), field(kRemoteTarget),
+            route_set_,         remote_cseq_,        local_cseq_};
+  }
   // Where NOTIFYs go: the flow the last SUBSCRIBE of this subscription arrived on.
-  const Flow& flow() const { return flow_; }
+  Flow flow() const {
+    return Flow{transport_, std::string(field(kFlowAddress)), port_, connection_};
+  }
   // The source address that created it, for the per-source limit.
-  const std::string& source_address() const { return source_address_; }
+  std::string_view source_address() const { return field(kSourceAddress); }
   TimePoint expires_at() const { return expires_at_; }
   WatcherState* watcher_state() const { return watcher_.get(); }
 
   // A refresh (in-dialog SUBSCRIBE) accepted: new expiry, flow, remote CSeq and, when the request
   // carried a Contact, remote target (SUBSCRIBE is a target-refresh request). It owes a full
   // NOTIFY.
-  void refresh(TimePoint expires_at, Flow flow, uint32_t remote_cseq,
+  void refresh(TimePoint expires_at, const Flow& flow, uint32_t remote_cseq,
                std::optional<std::string> remote_target);
 
   // --- NOTIFY sequencing --------------------------------------------------------------------
@@ -94,16 +124,42 @@ class ServerSubscription {
   void end_notify(bool delivered);
 
  private:
+  enum Field : uint8_t {
+    kCallId,
+    kLocalTag,
+    kRemoteTag,
+    kEventType,
+    kEventId,
+    kLocalParty,
+    kRemoteParty,
+    kRemoteTarget,
+    kFlowAddress,
+    kSourceAddress,
+    kFieldCount
+  };
+  using Fields = std::array<std::string_view, kFieldCount>;
+  std::string_view field(Field f) const {
+    const uint32_t begin = f == 0 ? 0 : end_[f - 1];
+    return {text_ + begin, end_[f] - begin};
+  }
+  // Copies `fields` into a new block (they may view the old one), then frees the old one.
+  void set_text(const Fields& fields);
+
+  std::pmr::memory_resource* memory_;
+  char* text_ = nullptr;  // kFieldCount fields back to back; field f ends at end_[f]
+  std::array<uint32_t, kFieldCount> end_{};
   SubscriptionId id_;
-  SubscriptionKey key_;
-  ResourceKey resource_;
+  const ResourceKey* resource_;
   const EventPackage& package_;
   std::string_view notify_type_;  // one of package_.notify_types(), which outlive it
-  SubscriptionDialog dialog_;
-  Flow flow_;
-  std::string source_address_;
-  TimePoint expires_at_;
+  std::vector<std::string> route_set_;
   std::unique_ptr<WatcherState> watcher_;
+  TimePoint expires_at_;
+  std::optional<uint64_t> connection_;
+  uint32_t remote_cseq_ = 0;
+  uint32_t local_cseq_ = 0;
+  uint16_t port_ = 0;
+  Transport transport_ = Transport::kUdp;
   std::optional<TerminationReason> termination_;
   bool in_flight_ = false;
   bool dirty_ = true;  // a new subscription owes its first, full NOTIFY

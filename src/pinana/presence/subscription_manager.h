@@ -4,11 +4,18 @@
 // A subscription is "live" from creation until it starts terminating; then it leaves the identity,
 // resource and expiry indexes (an in-dialog SUBSCRIBE finds nothing: 481; changes no longer reach
 // it) but stays reachable by id, and counted against its source, until its final NOTIFY's outcome
-// arrives and remove() is called. Owned by the PresenceService; its thread only.
+// arrives and remove() is called.
+//
+// Memory: every long-lived allocation of a subscription (the object, its text block, the index
+// nodes) comes from one pool owned here, apart from the short-lived allocations of requests and
+// transactions. A burst of SUBSCRIBEs leaves 32 s of server transactions behind (Timer J); mixed
+// into the same heap pages as the subscriptions, their memory could never be given back once they
+// end. Owned by the PresenceService; its thread only.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,33 +32,51 @@ namespace pinana::presence {
 
 class SubscriptionManager {
  public:
+  // Gives a removed subscription's memory back to the pool it came from.
+  struct Release {
+    SubscriptionManager* owner = nullptr;
+    void operator()(ServerSubscription* s) const;
+  };
+  using Handle = std::unique_ptr<ServerSubscription, Release>;
+
+  SubscriptionManager();
+  ~SubscriptionManager();
+  SubscriptionManager(const SubscriptionManager&) = delete;
+  SubscriptionManager& operator=(const SubscriptionManager&) = delete;
+
   SubscriptionId next_id() { return SubscriptionId{next_id_++}; }
 
-  ServerSubscription& add(std::unique_ptr<ServerSubscription> subscription);
+  // Creates a subscription (ServerSubscription's constructor arguments, its pool left out) and
+  // indexes it; a terminating one (a fetch) only by id.
+  ServerSubscription& add(SubscriptionId id, const SubscriptionKey& key, ResourceKey resource,
+                          const EventPackage& package, std::string_view notify_type,
+                          SubscriptionDialog dialog, const Flow& flow, TimePoint expires_at,
+                          std::unique_ptr<WatcherState> watcher, bool terminating);
 
   ServerSubscription* find(SubscriptionId id) const;
   // Live subscriptions only.
-  ServerSubscription* find(const SubscriptionKey& key) const;
+  ServerSubscription* find(const SubscriptionKeyView& key) const;
+  ServerSubscription* find(const SubscriptionKey& key) const { return find(key.view()); }
 
   // Applies ServerSubscription::refresh and moves the subscription in the expiry index.
-  void refresh(ServerSubscription& s, TimePoint expires_at, Flow flow, uint32_t remote_cseq,
+  void refresh(ServerSubscription& s, TimePoint expires_at, const Flow& flow, uint32_t remote_cseq,
                std::optional<std::string> remote_target);
 
   // Starts the termination of a live subscription: it leaves the live indexes.
   void retire(ServerSubscription& s, TerminationReason reason);
 
   // Forgets the subscription entirely. Returns it, so the caller can clean up after it.
-  std::unique_ptr<ServerSubscription> remove(SubscriptionId id);
+  Handle remove(SubscriptionId id);
 
   // The live subscriptions to `resource`, oldest first (empty set when none).
-  const std::set<SubscriptionId>& watchers(const ResourceKey& resource) const;
-  bool watched(const ResourceKey& resource) const { return by_resource_.count(resource) != 0; }
+  const std::pmr::set<SubscriptionId>& watchers(const ResourceKey& resource) const;
+  bool watched(const ResourceKey& resource) const;
 
   // Live subscriptions whose expiry is at or before `now`, soonest first.
   std::vector<SubscriptionId> expired(TimePoint now) const;
   std::optional<TimePoint> next_expiry() const;
 
-  size_t count_for_source(const std::string& address) const;
+  size_t count_for_source(std::string_view address) const;
   std::vector<SubscriptionId> all_ids() const;
   size_t size() const { return by_id_.size(); }
 
@@ -60,25 +85,46 @@ class SubscriptionManager {
   // SubscriptionKey without building a subscription): no second copy of the key per subscription.
   struct KeyHash {
     using is_transparent = void;
-    size_t operator()(const SubscriptionKey& k) const { return std::hash<SubscriptionKey>()(k); }
+    size_t operator()(const SubscriptionKeyView& k) const {
+      return std::hash<SubscriptionKeyView>()(k);
+    }
     size_t operator()(const ServerSubscription* s) const { return (*this)(s->key()); }
   };
   struct KeyEq {
     using is_transparent = void;
-    static const SubscriptionKey& of(const SubscriptionKey& k) { return k; }
-    static const SubscriptionKey& of(const ServerSubscription* s) { return s->key(); }
+    static SubscriptionKeyView of(const SubscriptionKeyView& k) { return k; }
+    static SubscriptionKeyView of(const ServerSubscription* s) { return s->key(); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return of(a) == of(b);
     }
   };
+  struct SourceHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
 
-  std::unordered_map<SubscriptionId, std::unique_ptr<ServerSubscription>> by_id_;
-  std::unordered_set<ServerSubscription*, KeyHash, KeyEq> by_key_;
-  std::unordered_map<ResourceKey, std::set<SubscriptionId>> by_resource_;
-  std::unordered_map<std::string, size_t> by_source_;
-  std::set<std::pair<TimePoint, SubscriptionId>> by_expiry_;
-  const std::set<SubscriptionId> none_{};  // what watchers() returns for an unwatched resource
+  void unindex(ServerSubscription& s);
+  void destroy(ServerSubscription* s);  // and its resource entry once nothing refers to it
+
+  // Declared first: the containers below allocate from it and go before it.
+  std::pmr::unsynchronized_pool_resource pool_;
+  std::pmr::unordered_map<SubscriptionId, ServerSubscription*> by_id_{&pool_};  // owning
+  std::pmr::unordered_set<ServerSubscription*, KeyHash, KeyEq> by_key_{&pool_};
+  // One entry per resource that any subscription (live or terminating) refers to: its key is the
+  // subscriptions' resource() (one copy of the URI per resource, not per subscription).
+  struct ResourceEntry {
+    std::pmr::set<SubscriptionId> live;
+    size_t refs = 0;  // subscriptions pointing at the key, live or not
+    using allocator_type = std::pmr::polymorphic_allocator<>;
+    explicit ResourceEntry(const allocator_type& a) : live(a) {}
+    ResourceEntry(ResourceEntry&& o, const allocator_type& a)
+        : live(std::move(o.live), a), refs(o.refs) {}
+  };
+  std::pmr::unordered_map<ResourceKey, ResourceEntry> by_resource_{&pool_};
+  std::unordered_map<std::string, size_t, SourceHash, std::equal_to<>> by_source_;
+  std::pmr::set<std::pair<TimePoint, SubscriptionId>> by_expiry_{&pool_};
+  const std::pmr::set<SubscriptionId> none_{};  // what watchers() returns for an unwatched resource
   uint64_t next_id_ = 1;
 };
 

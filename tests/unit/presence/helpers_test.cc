@@ -77,9 +77,9 @@ TEST(ExpiryPolicy, DefaultMinimumMaximumAndOverrides) {
 TEST(NotifyBuilder, EventValueCarriesTheId) {
   SubscriptionKey k;
   k.event_type = "presence";
-  EXPECT_EQ(event_header_value(k), "presence");
+  EXPECT_EQ(event_header_value(k.view()), "presence");
   k.event_id = "abc";
-  EXPECT_EQ(event_header_value(k), "presence;id=abc");
+  EXPECT_EQ(event_header_value(k.view()), "presence;id=abc");
 }
 
 }  // namespace

@@ -32,6 +32,10 @@ void ClientPublication::unpublish() {
   unpublishing_ = etag_.has_value() || in_flight_.has_value();
 }
 
+void ClientPublication::start_over() {
+  restart_ = true;
+}
+
 bool ClientPublication::idle() const {
   return !in_flight_ && !retry_ && queue_.empty() && !etag_ && !unpublishing_;
 }
@@ -47,6 +51,11 @@ std::optional<PublishRequest> ClientPublication::next(TimePoint now) {
       return std::nullopt;
     }
     return make(Outgoing{Kind::kRemove, {}, std::nullopt, true});
+  }
+  if (restart_) {
+    // The removal's outcome (2xx, 412, given up) forgets the entity-tag; a lost one is retried.
+    if (etag_) return make(Outgoing{Kind::kRemove, {}, std::nullopt, true});
+    restart_ = false;
   }
   if (retry_) {
     Outgoing o = std::move(*retry_);
@@ -211,7 +220,9 @@ std::optional<std::string> ClientPublication::take_queued(const std::string& key
 
 std::optional<TimePoint> ClientPublication::next_deadline() const {
   if (in_flight_) return std::nullopt;
-  if (unpublishing_ || retry_ || !queue_.empty()) return retry_at_.value_or(TimePoint{});
+  if (unpublishing_ || retry_ || restart_ || !queue_.empty()) {
+    return retry_at_.value_or(TimePoint{});
+  }
   if (etag_ && refresh_at_) return retry_at_ ? std::max(*retry_at_, *refresh_at_) : *refresh_at_;
   return std::nullopt;
 }

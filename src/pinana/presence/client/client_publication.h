@@ -72,6 +72,13 @@ class ClientPublication {
   // SIP-If-Match if it is established; queued bodies are dropped. Then idle.
   void unpublish();
 
+  // Ends the current publication before anything else is sent: once nothing is in flight, a
+  // removal (Expires: 0, SIP-If-Match) of the established publication goes out, and the bodies
+  // queued (before or after this call) follow as a new initial publication. Nothing happens when
+  // no publication is established by then. For ESCs that silently ignore some modifies (Kamailio
+  // skips any modify of a `dialog` publication whose stored dialog is terminated).
+  void start_over();
+
   // The PUBLISH to send now, if any. The caller must send it and report its outcome before the
   // machine hands out another.
   std::optional<PublishRequest> next(TimePoint now);
@@ -125,6 +132,7 @@ class ClientPublication {
   std::optional<std::string> etag_;
   std::optional<std::pair<std::string, std::string>> last_body_;
   bool unpublishing_ = false;
+  bool restart_ = false;  // start_over(): remove the established publication first
   Backoff backoff_;
   Counters counters_;
 };

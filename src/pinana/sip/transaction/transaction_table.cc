@@ -178,4 +178,12 @@ const ClientTransaction* TransactionTable::client(TransactionId id) const {
   return slot ? std::get_if<ClientTransaction>(&slot->txn) : nullptr;
 }
 
+void TransactionTable::compact() {
+  purge();
+  by_key_.rehash(0);
+  by_id_.rehash(0);
+  merge_.rehash(0);
+  retired_.shrink_to_fit();
+}
+
 }  // namespace pinana::sip::transaction

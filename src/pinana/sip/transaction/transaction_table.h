@@ -95,6 +95,10 @@ class TransactionTable {
   size_t size() const { return by_key_.size(); }
   const TimerConfig& config() const { return config_; }
 
+  // Gives back the index memory a past burst left behind (hash tables keep their peak bucket
+  // count). For the owner to call once the table has shrunk well below its peak.
+  void compact();
+
  private:
   struct Slot {
     template <typename T, typename... Args>

@@ -117,6 +117,43 @@ TEST_F(TransactionTableTest, TimerJRemovesCompletedServerTransactionOverUdp) {
   EXPECT_TRUE(fresh.actions.has(K::kDeliverRequest));
 }
 
+TEST_F(TransactionTableTest, CompactAfterABurstKeepsTheLiveTransactionsWorking) {
+  // A burst: 3,000 SUBSCRIBEs answered at once; all but the last one end (Timer J).
+  std::vector<TransactionId> ids;
+  for (int i = 0; i < 3000; ++i) {
+    RequestSpec r;
+    r.branch = "z9hG4bKburst" + std::to_string(i);
+    r.call_id = "burst" + std::to_string(i);
+    Outcome o = in(request(r));
+    apply(o);
+    apply(answer(o.id, 200, k200));
+    ids.push_back(o.id);
+  }
+  run_until(Duration(31999));
+  RequestSpec late;
+  late.branch = "z9hG4bKlate";
+  Outcome live = in(request(late));
+  apply(live);
+  run_until(Duration(1));
+  EXPECT_EQ(table_.size(), 1u);
+  table_.compact();
+  EXPECT_EQ(table_.size(), 1u);
+  // The live one still absorbs its retransmission and still takes its answer.
+  Outcome again = in(request(late));
+  EXPECT_EQ(again.id, live.id);
+  EXPECT_FALSE(again.actions.has(K::kDeliverRequest));
+  apply(answer(live.id, 200, k200));
+  Outcome third = in(request(late));
+  EXPECT_TRUE(third.actions.has(K::kSend));  // the 200 again
+  // An ended one is gone: the same request starts a new transaction.
+  RequestSpec first;
+  first.branch = "z9hG4bKburst0";
+  first.call_id = "burst0";
+  Outcome fresh = in(request(first));
+  EXPECT_NE(fresh.id, ids[0]);
+  EXPECT_TRUE(fresh.actions.has(K::kDeliverRequest));
+}
+
 TEST_F(TransactionTableTest, FinalOverTcpRemovesTransactionButKeepsBytesUntilNextCall) {
   Outcome o = in(request({.transport = "TCP"}), Reliability::kReliable);
   auto done = table_.send_response(o.id, 200, std::string(k200) + std::string(200, ' '));
