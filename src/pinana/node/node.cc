@@ -203,6 +203,14 @@ void Node::publish_extension(std::string_view exten, ExtensionState st,
   if (it == exten_pubs_.end()) return;
   exten_callers_[std::string(exten)] = caller;
   const ExtenBodyInput in = body_input(exten, st, caller);
+  // Kamailio skips every modify of a `dialog` publication whose stored dialog is terminated: it
+  // answers 200 and notifies nobody (docs/kamailio.md, fault 7). The standard profile therefore
+  // removes an idle extension's publication and starts a new one when the extension leaves idle.
+  const bool terminated = wording(st).dialog_state == "terminated";
+  if (options_.profile == "standard" && it->second.dialog_terminated && !terminated) {
+    agent_.start_over(it->second.dialog);
+  }
+  it->second.dialog_terminated = terminated;
   agent_.publish(it->second.dialog, "d", render_dialog_info(in, ++dialog_version_));
   agent_.publish(it->second.presence, "p", render_pidf(in));
 }

@@ -97,6 +97,9 @@ class Node final : public api::NodeBackend {
   struct ExtenPublications {
     transports::sip::PublicationId dialog = 0;
     transports::sip::PublicationId presence = 0;
+    // The dialog document last published says `terminated` (standard profile: see
+    // publish_extension).
+    bool dialog_terminated = false;
   };
 
   void handle(const state::Events& events);

@@ -22,7 +22,12 @@ Checks, in order:
      counts leave B's total; a plain watcher of carol's presentity sees the tombstone, and then
      Kamailio's rewrite still carries withdrawn="true"; C exits 0 within its 3 s grace;
   5. DIFF: a hand-made publisher that unpublishes an UNAVAILABLE tuple without a tombstone (as
-     nodes did before): the entry stays in B's view (printed; the reason for the tombstone).
+     nodes did before): the entry stays in B's view (printed; the reason for the tombstone);
+  6. the ringing lamp after idle (docs/kamailio.md fault 7): D owns the hint 3000=PJSIP/dave with
+     publish-expires 60 s; a dialog watcher of 3000 at Kamailio sees early / confirmed /
+     terminated within 2 s of each change, for two calls in a row (Kamailio ignores any modify
+     of a terminated dialog publication: the node starts a new publication when 3000 leaves
+     idle).
 """
 
 import os
@@ -34,12 +39,15 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
     EID_A, EID_B, EID_C, LOCAL, PROFILE, UA, Call, Checks, Kamailio, Node, PyWatcher,
-    device_user, hard_timeout, kamailio_missing, mailbox_total, poll, rerun_in_private_netns,
+    device_user, dialog_lamp, hard_timeout, kamailio_missing, mailbox_total, poll, rerun_in_private_netns,
     tombstoned, tuples)
 
 PUBLISH_EXPIRES = 30
 SUBSCRIBE_EXPIRES = 10
 EID_F = "02:00:00:00:00:0f"
+EID_D = "02:00:00:00:00:0d"
+LAMP_PUBLISH_EXPIRES = 60  # node D's: a refresh (at 55 s) cannot bring a skipped lamp in time
+LAMP_WITHIN = 2.0
 UNAVAILABLE_PIDF = """<?xml version="1.0" encoding="UTF-8"?>
 <presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:%s@%s">
  <tuple id="eid-02000000000f"><status><basic>closed</basic>
@@ -184,6 +192,33 @@ def run(binary, mode, workdir, checks):
                          (r, r2, B.device("PJSIP/carol")))
         finally:
             f.close()
+        # ---- 6. the ringing lamp after idle (fault 7) ---------------------------------------
+        d = Node(binary, workdir, kp, EID_D, name="D", args=PROFILE + [
+            "--hint", "3000=PJSIP/dave", "--device", "PJSIP/dave=NOT_INUSE"],
+            publish_expires=LAMP_PUBLISH_EXPIRES, subscribe_expires=SUBSCRIBE_EXPIRES)
+        nodes.append(d)
+        d.start()
+        D = d.api
+        lw = PyWatcher(kp, "3000", "dialog", user="w3000")
+        watchers.append(lw)
+        first = lw.wait(lambda body: dialog_lamp(body) == "terminated", 5)
+        checks.check("lamp: a dialog watcher of 3000 at Kamailio sees terminated while idle",
+                     lw.ok() and first is not None, (lw.response, lw.bodies[-2:]))
+        for cycle in (1, 2):
+            for st, lamp in (("RINGING", "early"), ("INUSE", "confirmed"),
+                             ("NOT_INUSE", "terminated")):
+                t0 = time.monotonic()
+                r = D.set_device("PJSIP/dave", st)
+                got = lw.wait(lambda body: dialog_lamp(body) == lamp, LAMP_WITHIN)
+                checks.check("lamp, call %d: PJSIP/dave %s -> the watcher's lamp is %s within "
+                             "%.0f s (publish-expires %d s, no refresh can hide it) (%s)" % (
+                                 cycle, st, lamp, LAMP_WITHIN, LAMP_PUBLISH_EXPIRES,
+                                 "%.0f ms" % ((time.monotonic() - t0) * 1000)
+                                 if got is not None else "not seen"),
+                             r.status == 200 and got is not None,
+                             (r, [dialog_lamp(x) for x in lw.bodies[-4:]]))
+        rc = d.terminate()
+        checks.check("SIGTERM D: exits 0", rc == 0, "rc %s\n%s" % (rc, d.stderr()[-1500:]))
         rc = b.terminate()
         checks.check("SIGTERM B: exits 0", rc == 0, "rc %s\n%s" % (rc, b.stderr()[-1500:]))
         rc = a.terminate()

@@ -413,5 +413,73 @@ TEST_F(StandardLinkTest, ShutdownIsBoundedWithoutAServer) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);
 }
 
+// Kamailio ignores every modify of a `dialog` publication whose stored dialog is terminated
+// (docs/kamailio.md fault 7): when an extension leaves idle, the standard profile removes its
+// dialog publication and starts a new one. The hub (which modifies correctly) shows that the
+// lamps stay right and that no document ever holds the old and the new dialog together; the
+// node's PUBLISH count shows the removal.
+TEST_F(StandardLinkTest, AnExtensionLeavingIdleStartsANewDialogPublication) {
+  start_hub();
+  NodeOptions o = options('d', {"3000=PJSIP/dave"});
+  o.devices = {{"PJSIP/dave", DeviceState::kNotInUse}};
+  auto d = start_node(std::move(o));
+  auto phone = agent("phone");
+  std::vector<std::string> bodies;
+  transports::sip::SubscriptionSpec spec;
+  spec.request_uri = "sip:3000@127.0.0.1";
+  spec.event = "dialog";
+  spec.accept = {"application/dialog-info+xml"};
+  spec.expires = 60;
+  phone->add_subscription(
+      spec, [&](const transports::sip::NotifyView& n) { bodies.emplace_back(n.body); });
+  auto last_has = [&](std::string_view text) {
+    return !bodies.empty() && bodies.back().find(text) != std::string::npos;
+  };
+  auto sent = [&] {
+    const std::string text = d->metrics_text();
+    const std::string name = "\npinana_node_publishes_sent_total ";
+    const auto at = text.find(name);
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size()));
+  };
+  ASSERT_TRUE(run_until([&] { return last_has("<state>terminated</state>"); }));
+  io_.run_for(200ms);  // every start-up PUBLISH answered
+  struct Step {
+    const char* state;
+    const char* lamp;
+  };
+  const Step steps[] = {{"RINGING", "early"},
+                        {"INUSE", "confirmed"},
+                        {"NOT_INUSE", "terminated"},
+                        {"RINGING", "early"},
+                        {"BUSY", "confirmed"}};
+  // PUBLISHes per step: the device's PIDF, the extension's dialog-info and PIDF, and the
+  // removal of the idle dialog publication when the extension leaves idle.
+  std::vector<long> per_step;
+  for (const Step& step : steps) {
+    SCOPED_TRACE(step.state);
+    const long before = sent();
+    ASSERT_TRUE(d->set_device("PJSIP/dave", step.state, std::nullopt).ok());
+    EXPECT_TRUE(run_until([&] {
+      return last_has(std::string("<state>") + step.lamp + "</state>");
+    })) << bodies.back();
+    io_.run_for(200ms);
+    per_step.push_back(sent() - before);
+  }
+  ASSERT_EQ(per_step.size(), 5u);
+  EXPECT_EQ(per_step[1], 3) << "device, dialog, presence";
+  EXPECT_EQ(per_step[2], per_step[1]);
+  EXPECT_EQ(per_step[4], per_step[1]);
+  EXPECT_EQ(per_step[0], per_step[1] + 1) << "the removal first";
+  EXPECT_EQ(per_step[3], per_step[1] + 1);
+  for (const std::string& body : bodies) {
+    size_t dialogs = 0;
+    for (size_t at = body.find("<dialog "); at != std::string::npos;
+         at = body.find("<dialog ", at + 1)) {
+      ++dialogs;
+    }
+    EXPECT_LE(dialogs, 1u) << body;
+  }
+}
+
 }  // namespace
 }  // namespace pinana::node

@@ -136,6 +136,13 @@ void SipAgent::publish(PublicationId id, std::string key, std::string body) {
   pump();
 }
 
+void SipAgent::start_over(PublicationId id) {
+  auto it = publications_.find(id);
+  if (it == publications_.end()) return;
+  it->second->machine.start_over();
+  pump();
+}
+
 SubscriptionId SipAgent::add_subscription(SubscriptionSpec spec,
                                           std::function<void(const NotifyView&)> on_notify,
                                           std::function<void(bool established)> on_state) {

@@ -97,6 +97,9 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
   PublicationId add_publication(PublicationSpec spec);
   // Queues `body` under `key` (a queued body with the same non-empty key is replaced).
   void publish(PublicationId id, std::string key, std::string body);
+  // Removes the publication at the hub before what is published next, which then starts a new
+  // one (ClientPublication::start_over).
+  void start_over(PublicationId id);
 
   // A subscription; the SUBSCRIBE goes out at once (or at start()). `on_notify` gets the body of
   // every NOTIFY of it; `on_state` hears when it becomes established (true) or is lost (false).

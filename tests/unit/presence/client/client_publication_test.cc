@@ -435,5 +435,94 @@ TEST_F(ClientPublicationTest, StrayResponsesAreIgnored) {
   EXPECT_EQ(pub->counters().ok, 0u);
 }
 
+// start_over(): the established publication is removed first, then the next body starts a new
+// one (Kamailio ignores modifies of a terminated dialog publication: docs/kamailio.md fault 7).
+TEST_F(ClientPublicationTest, StartOverRemovesThenPublishesAnew) {
+  make();
+  set("d", "terminated");
+  ASSERT_FALSE(must_send().etag);
+  ok("e1");
+  pub->start_over();
+  set("d", "early");
+  EXPECT_LE(*pub->next_deadline(), now);
+  PublishRequest removal = must_send();
+  EXPECT_EQ(removal.etag, "e1");
+  EXPECT_EQ(removal.expires, 0u);
+  EXPECT_FALSE(removal.body);
+  EXPECT_FALSE(pub->next(now));  // one at a time
+  ok("e1", 0);
+  PublishRequest fresh = must_send();
+  EXPECT_FALSE(fresh.etag);
+  EXPECT_EQ(fresh.expires, 60u);
+  EXPECT_EQ(fresh.body, "early");
+  ok("e2");
+  // Later bodies modify the new publication again.
+  set("d", "confirmed");
+  EXPECT_EQ(must_send().etag, "e2");
+}
+
+TEST_F(ClientPublicationTest, StartOverGoesOnAfterA412ToTheRemoval) {
+  make();
+  set("d", "terminated");
+  must_send();
+  ok("e1");
+  pub->start_over();
+  set("d", "early");
+  EXPECT_EQ(must_send().expires, 0u);
+  respond(412);  // the ESC no longer had e1
+  PublishRequest fresh = must_send();
+  EXPECT_FALSE(fresh.etag);
+  EXPECT_EQ(fresh.body, "early");
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(ClientPublicationTest, StartOverRetriesALostRemovalBeforeTheBody) {
+  make();
+  set("d", "terminated");
+  must_send();
+  ok("e1");
+  pub->start_over();
+  set("d", "early");
+  EXPECT_EQ(must_send().expires, 0u);
+  pub->on_failure(now);
+  EXPECT_FALSE(pub->next(now));  // backoff
+  now += seconds(1);
+  PublishRequest again = must_send();
+  EXPECT_EQ(again.etag, "e1");
+  EXPECT_EQ(again.expires, 0u);
+  ok("e1", 0);
+  PublishRequest fresh = must_send();
+  EXPECT_FALSE(fresh.etag);
+  EXPECT_EQ(fresh.body, "early");
+}
+
+TEST_F(ClientPublicationTest, StartOverWithoutAPublicationJustPublishes) {
+  make();
+  pub->start_over();
+  set("d", "early");
+  PublishRequest r = must_send();
+  EXPECT_FALSE(r.etag);
+  EXPECT_EQ(r.body, "early");
+  ok("e1");
+  set("d", "confirmed");
+  EXPECT_EQ(must_send().etag, "e1");  // the request was used up
+}
+
+TEST_F(ClientPublicationTest, StartOverRemovesWhatTheBodyInFlightEstablishes) {
+  make();
+  set("d", "terminated");
+  must_send();
+  pub->start_over();  // while the first body is in flight
+  set("d", "early");
+  ok("e1");
+  PublishRequest removal = must_send();
+  EXPECT_EQ(removal.etag, "e1");
+  EXPECT_EQ(removal.expires, 0u);
+  ok("e1", 0);
+  PublishRequest fresh = must_send();
+  EXPECT_FALSE(fresh.etag);
+  EXPECT_EQ(fresh.body, "early");
+}
+
 }  // namespace
 }  // namespace pinana::presence::client
