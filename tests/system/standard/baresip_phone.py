@@ -22,13 +22,11 @@ Exit 0 all passed, 1 a failure, 77 Kamailio or baresip not installed.
 import os
 import shutil
 import sys
-import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    EID_A, EID_B, PROFILE, REPO, Checks, Kamailio, Node, PyWatcher, dialog_lamp, exten_state,
-    hard_timeout, kamailio_missing, poll, rerun_in_private_netns)
+    drive, EID_A, EID_B, PROFILE, REPO, Kamailio, Node, PyWatcher, dialog_lamp, exten_state,
+    kamailio_missing, poll)
 
 sys.path.insert(0, os.path.join(REPO, "tests", "system", "hub"))
 from baresip_presence import MODULE_DIR, MODULES, Baresip, wait_until  # noqa: E402
@@ -108,29 +106,17 @@ def run(binary, workdir, checks):
         kam.stop()
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
+def baresip_missing():
     why = kamailio_missing()
     missing = [m for m in MODULES if not os.path.exists(os.path.join(MODULE_DIR, m))]
     if not why and (shutil.which("baresip") is None or missing):
         why = "baresip is not installed (Debian package baresip-core)"
-    if why:
-        print("SKIP: %s" % why)
-        return 77
-    rc = rerun_in_private_netns(required=False, timeout=170)
-    if rc is not None:
-        return rc
-    hard_timeout(150)
-    checks = Checks()
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(os.path.abspath(sys.argv[1]), workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return why
+
+
+def main():
+    return drive(__doc__, run, missing=baresip_missing, modes=None)
+
 
 
 if __name__ == "__main__":

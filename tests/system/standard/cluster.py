@@ -29,15 +29,12 @@ Checks, in order (issue 5, points 1, 2, 4, 5):
 
 import os
 import sys
-import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, Checks, Kamailio, Node, PyWatcher, dedup,
-    device_user, dialog_lamp, exten_state, hard_timeout, kamailio_missing, poll,
-    rerun_in_private_netns, tuples)
+    drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, Checks, Kamailio, Node, PyWatcher, dedup,
+    device_user, dialog_lamp, exten_state, poll, tuples)
 
 PUBLISH_EXPIRES = 5
 SUBSCRIBE_EXPIRES = 10
@@ -261,26 +258,8 @@ def run(binary, mode, workdir, checks):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        print(__doc__)
-        return 2
-    mode = sys.argv[2] if len(sys.argv) == 3 else "memory"
-    why = kamailio_missing()
-    if why:
-        print("SKIP: %s" % why)
-        return 77
-    rc = rerun_in_private_netns(required=False, timeout=170)
-    if rc is not None:
-        return rc
-    hard_timeout(150)
-    checks = Checks()
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(os.path.abspath(sys.argv[1]), mode, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return drive(__doc__, run)
+
 
 
 if __name__ == "__main__":

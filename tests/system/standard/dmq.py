@@ -44,15 +44,12 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, RUN_SH, Checks, Kamailio, Node, PyWatcher,
-    dedup, device_user, dialog_lamp, exten_state, free_port, hard_timeout, kamailio_missing,
-    poll, rerun_in_private_netns, tuples)
+    drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, RUN_SH, Checks, Kamailio, Node, PyWatcher,
+    dedup, device_user, dialog_lamp, exten_state, free_port, kamailio_missing, poll, tuples)
 import sipua  # noqa: E402
 
 PUBLISH_EXPIRES = 5
@@ -491,27 +488,8 @@ def run(binary, mode, workdir, checks):
 
 
 def main():
-    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and
-                                         sys.argv[2] not in ("memory", "postgres")):
-        print(__doc__)
-        return 2
-    mode = sys.argv[2] if len(sys.argv) == 3 else "memory"
-    why = dmq_missing()
-    if why:
-        print("SKIP: %s" % why)
-        return 77
-    rc = rerun_in_private_netns(required=False, timeout=170)
-    if rc is not None:
-        return rc
-    hard_timeout(150)
-    checks = Checks()
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(os.path.abspath(sys.argv[1]), mode, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return drive(__doc__, run, missing=dmq_missing)
+
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ Reuses tests/system/node/nodelib.py (Node, Api, poll, ...) and tests/system/hub/
   - tuples(): {tuple id: (basic, pinana state or None)} of a PIDF body;
   - tombstoned(): whether a tuple of a PIDF body is a pinana tombstone (withdrawn="true");
   - mailbox_total(): a mailbox's (new, old) in a node's GET /api/v1/mailboxes;
-  - kamailio_missing(): why Kamailio cannot run here, or None.
+  - kamailio_missing(): why Kamailio cannot run here, or None;
+  - drive(): the common main() of these tests.
 """
 
 import os
@@ -160,3 +161,37 @@ def device_user(name):
         else:
             out += "_%02x" % b
     return out
+
+
+def drive(doc, run, missing=None, modes=("memory", "postgres")):
+    """The main() of a standard-profile system test: `SCRIPT PINANA [MODE]` (MODE one of `modes`,
+    the first by default; modes=None: no MODE argument), exit 77 when missing() (default:
+    kamailio_missing) names a reason, a private network namespace when root, a 150 s hard
+    timeout, and run(binary, [mode,] workdir, checks) in a temporary directory. Returns the exit
+    status ("N passed, M failed" printed by Checks.finish)."""
+    import tempfile
+    import traceback
+    argc_ok = len(sys.argv) == 2 or (modes is not None and len(sys.argv) == 3 and
+                                     sys.argv[2] in modes)
+    if not argc_ok:
+        print(doc)
+        return 2
+    why = (missing or kamailio_missing)()
+    if why:
+        print("SKIP: %s" % why)
+        return 77
+    rc = rerun_in_private_netns(required=False, timeout=170)
+    if rc is not None:
+        return rc
+    hard_timeout(150)
+    checks = Checks()
+    args = [os.path.abspath(sys.argv[1])]
+    if modes is not None:
+        args.append(sys.argv[2] if len(sys.argv) == 3 else modes[0])
+    with tempfile.TemporaryDirectory() as workdir:
+        try:
+            run(*args, workdir, checks)
+        except Exception as e:
+            traceback.print_exc()
+            checks.check("driver ran to the end", False, repr(e))
+    return checks.finish()
