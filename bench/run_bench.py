@@ -116,9 +116,12 @@ class Kamailio:
     def start(self):
         self.port = free_udp_port()
         # 256 MB (run.sh's default) runs out under fan-out: each NOTIFY is a tm transaction kept
-        # for a while after its 200, and 100k subscriptions need room of their own.
+        # for a while after its 200, and 100k subscriptions need room of their own. 1 GB ran out
+        # too on a quiet machine: at 14,000 PUBLISH/s (every PUBLISH a tm transaction) new_t()
+        # failed with "out of mem" after a few seconds and half the PUBLISHes got 500, whose
+        # cost then counted against the accepted ones. 4 GB leaves no error of that kind.
         env = dict(os.environ)
-        env.setdefault("KAMAILIO_SHM_MB", "1024")
+        env.setdefault("KAMAILIO_SHM_MB", "4096")
         out = subprocess.run([RUN_SH, "start", self.mode, str(self.port), self.workdir],
                              capture_output=True, text=True, timeout=120, env=env)
         if out.returncode != 0:
