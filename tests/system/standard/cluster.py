@@ -33,8 +33,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, Checks, Kamailio, Node, PyWatcher, dedup,
-    device_user, dialog_lamp, exten_state, poll, tuples)
+    clean_up, drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, Checks, Kamailio, Node, PyWatcher,
+    dedup, device_user, dialog_lamp, exten_state, poll, tuples)
 
 PUBLISH_EXPIRES = 5
 SUBSCRIBE_EXPIRES = 10
@@ -246,15 +246,7 @@ def run(binary, mode, workdir, checks):
         rc = b.terminate()
         checks.check("SIGTERM B: exits 0", rc == 0, "rc %s\n%s" % (rc, b.stderr()[-1500:]))
     finally:
-        for w in watchers:
-            w.close()
-        for n in nodes:
-            n.kill()
-        if checks.failed:
-            for n in nodes:
-                print("--- stderr of node %s (tail):\n%s" % (n.name, n.stderr()[-2000:]))
-            print("--- Kamailio log (tail):\n%s" % kam.log()[-3000:])
-        kam.stop()
+        clean_up(checks, watchers, nodes, [kam])
 
 
 def main():

@@ -48,8 +48,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, RUN_SH, Checks, Kamailio, Node, PyWatcher,
-    dedup, device_user, dialog_lamp, exten_state, free_port, kamailio_missing, poll, tuples)
+    clean_up, drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, RUN_SH, Checks, Kamailio, Node,
+    PyWatcher, dedup, device_user, dialog_lamp, exten_state, free_port, kamailio_missing, poll,
+    tuples)
 import sipua  # noqa: E402
 
 PUBLISH_EXPIRES = 5
@@ -474,17 +475,7 @@ def run(binary, mode, workdir, checks):
         rc = b.terminate()
         checks.check("SIGTERM B: exits 0", rc == 0, "rc %s\n%s" % (rc, b.stderr()[-1500:]))
     finally:
-        for w in watchers:
-            w.close()
-        for n in nodes:
-            n.kill()
-        if checks.failed:
-            for n in nodes:
-                print("--- stderr of node %s (tail):\n%s" % (n.name, n.stderr()[-2000:]))
-            for k in kams:
-                print("--- Kamailio %s log (tail):\n%s" % (k.name, k.log()[-3000:]))
-        for k in kams:
-            k.stop()
+        clean_up(checks, watchers, nodes, kams)
 
 
 def main():

@@ -7,7 +7,7 @@ Reuses tests/system/node/nodelib.py (Node, Api, poll, ...) and tests/system/hub/
   - tombstoned(): whether a tuple of a PIDF body is a pinana tombstone (withdrawn="true");
   - mailbox_total(): a mailbox's (new, old) in a node's GET /api/v1/mailboxes;
   - kamailio_missing(): why Kamailio cannot run here, or None;
-  - drive(): the common main() of these tests.
+  - drive(): the common main() of these tests; clean_up(): their common `finally`.
 """
 
 import os
@@ -195,3 +195,19 @@ def drive(doc, run, missing=None, modes=("memory", "postgres")):
             traceback.print_exc()
             checks.check("driver ran to the end", False, repr(e))
     return checks.finish()
+
+
+def clean_up(checks, watchers, nodes, kams):
+    """The end of a test, pass or fail: watchers closed, nodes killed, and on a failure each
+    node's stderr and each Kamailio's log printed; then every Kamailio stopped."""
+    for w in watchers:
+        w.close()
+    for n in nodes:
+        n.kill()
+    if checks.failed:
+        for n in nodes:
+            print("--- stderr of node %s (tail):\n%s" % (n.name, n.stderr()[-2000:]))
+        for k in kams:
+            print("--- Kamailio %s log (tail):\n%s" % (getattr(k, "name", ""), k.log()[-3000:]))
+    for k in kams:
+        k.stop()

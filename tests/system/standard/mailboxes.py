@@ -36,8 +36,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
-    drive, EID_A, EID_B, EID_C, LOCAL, PROFILE, UA, Call, Checks, Kamailio, Node, PyWatcher,
-    device_user, dialog_lamp, mailbox_total, poll, tombstoned, tuples)
+    clean_up, drive, EID_A, EID_B, EID_C, LOCAL, PROFILE, UA, Call, Checks, Kamailio, Node,
+    PyWatcher, device_user, dialog_lamp, mailbox_total, poll, tombstoned, tuples)
 
 PUBLISH_EXPIRES = 30
 SUBSCRIBE_EXPIRES = 10
@@ -222,15 +222,7 @@ def run(binary, mode, workdir, checks):
         rc = a.terminate()
         checks.check("SIGTERM A: exits 0", rc == 0, "rc %s\n%s" % (rc, a.stderr()[-1500:]))
     finally:
-        for w in watchers:
-            w.close()
-        for n in nodes:
-            n.kill()
-        if checks.failed:
-            for n in nodes:
-                print("--- stderr of node %s (tail):\n%s" % (n.name, n.stderr()[-2000:]))
-            print("--- Kamailio log (tail):\n%s" % kam.log()[-3000:])
-        kam.stop()
+        clean_up(checks, watchers, nodes, [kam])
 
 
 def main():
