@@ -145,26 +145,22 @@ LoadResult run_load(const BenchOptions& opts_in, const ServerProcs& server) {
   // Each subscription gets its first NOTIFY and one for the initial PUBLISH (servers may merge).
   wait_quiet(workers, 0, r.subscriptions, opts.settle, 30 + double(expected_subs) / 2000.0);
 
+  // Bytes per subscription grown since the start, in (rss, pss); 0 when not measurable.
+  auto per_subscription = [&](const ProcSample& m, double& rss, double& pss) {
+    if (r.subscriptions == 0 || !m.valid) return;
+    rss = (double(m.rss_kb) - double(m0.rss_kb)) * 1024.0 / double(r.subscriptions);
+    pss = (double(m.pss_kb) - double(m0.pss_kb)) * 1024.0 / double(r.subscriptions);
+  };
   ProcSample m1 = server.sample();
   r.rss_kb_setup = m1.rss_kb;
   r.pss_kb_setup = m1.pss_kb;
-  if (r.subscriptions > 0 && m1.valid) {
-    r.rss_bytes_per_subscription =
-        (double(m1.rss_kb) - double(m0.rss_kb)) * 1024.0 / double(r.subscriptions);
-    r.pss_bytes_per_subscription =
-        (double(m1.pss_kb) - double(m0.pss_kb)) * 1024.0 / double(r.subscriptions);
-  }
+  per_subscription(m1, r.rss_bytes_per_subscription, r.pss_bytes_per_subscription);
   if (opts.idle > 0) {
     std::this_thread::sleep_for(std::chrono::duration<double>(opts.idle));
     ProcSample mi = server.sample();
     r.rss_kb_idle = mi.rss_kb;
     r.pss_kb_idle = mi.pss_kb;
-    if (r.subscriptions > 0 && mi.valid) {
-      r.rss_bytes_per_idle_subscription =
-          (double(mi.rss_kb) - double(m0.rss_kb)) * 1024.0 / double(r.subscriptions);
-      r.pss_bytes_per_idle_subscription =
-          (double(mi.pss_kb) - double(m0.pss_kb)) * 1024.0 / double(r.subscriptions);
-    }
+    per_subscription(mi, r.rss_bytes_per_idle_subscription, r.pss_bytes_per_idle_subscription);
   }
 
   if (opts.duration > 0) {

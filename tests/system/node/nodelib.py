@@ -459,8 +459,6 @@ def drive(doc, run, extra_args=0, netns_timeout=140, hard=130):
     """The main() of a node system test: usage check, a private network namespace when root, a
     hard timeout, and run(binary, *extra_args, workdir, checks) in a temporary directory. Returns
     the exit status ("N passed, M failed" printed by Checks.finish)."""
-    import tempfile
-    import traceback
     if len(sys.argv) != 2 + extra_args:
         print(doc)
         return 2
@@ -468,8 +466,15 @@ def drive(doc, run, extra_args=0, netns_timeout=140, hard=130):
     if rc is not None:
         return rc
     hard_timeout(hard)
+    return run_checked(run, [os.path.abspath(a) for a in sys.argv[1:]])
+
+
+def run_checked(run, args):
+    """run(*args, workdir, checks) in a temporary directory; an exception is a failed check.
+    Returns Checks.finish()."""
+    import tempfile
+    import traceback
     checks = Checks()
-    args = [os.path.abspath(a) for a in sys.argv[1:]]
     with tempfile.TemporaryDirectory() as workdir:
         try:
             run(*args, workdir, checks)

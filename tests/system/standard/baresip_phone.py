@@ -118,6 +118,5 @@ def main():
     return drive(__doc__, run, missing=baresip_missing, modes=None)
 
 
-
 if __name__ == "__main__":
     sys.exit(main())

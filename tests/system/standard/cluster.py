@@ -253,6 +253,5 @@ def main():
     return drive(__doc__, run)
 
 
-
 if __name__ == "__main__":
     sys.exit(main())

@@ -482,6 +482,5 @@ def main():
     return drive(__doc__, run, missing=dmq_missing)
 
 
-
 if __name__ == "__main__":
     sys.exit(main())

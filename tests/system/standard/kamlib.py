@@ -22,7 +22,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "system", "node"))
 from nodelib import (  # noqa: E402,F401
     EID_A, EID_B, EID_C, LOCAL, UA, Call, Checks, Node, dedup, device_state, dialog_lamp,
-    exten_state, free_port, hard_timeout, poll, quote, read, rerun_in_private_netns)
+    exten_state, free_port, hard_timeout, poll, quote, read, rerun_in_private_netns, run_checked)
 
 RUN_SH = os.path.join(REPO, "contrib", "kamailio", "run.sh")
 CLEAN_PERIOD = 2  # pinana-presence.cfg's default expiry sweep period (s)
@@ -169,8 +169,6 @@ def drive(doc, run, missing=None, modes=("memory", "postgres")):
     kamailio_missing) names a reason, a private network namespace when root, a 150 s hard
     timeout, and run(binary, [mode,] workdir, checks) in a temporary directory. Returns the exit
     status ("N passed, M failed" printed by Checks.finish)."""
-    import tempfile
-    import traceback
     argc_ok = len(sys.argv) == 2 or (modes is not None and len(sys.argv) == 3 and
                                      sys.argv[2] in modes)
     if not argc_ok:
@@ -184,17 +182,10 @@ def drive(doc, run, missing=None, modes=("memory", "postgres")):
     if rc is not None:
         return rc
     hard_timeout(150)
-    checks = Checks()
     args = [os.path.abspath(sys.argv[1])]
     if modes is not None:
         args.append(sys.argv[2] if len(sys.argv) == 3 else modes[0])
-    with tempfile.TemporaryDirectory() as workdir:
-        try:
-            run(*args, workdir, checks)
-        except Exception as e:
-            traceback.print_exc()
-            checks.check("driver ran to the end", False, repr(e))
-    return checks.finish()
+    return run_checked(run, args)
 
 
 def clean_up(checks, watchers, nodes, kams):
