@@ -534,22 +534,29 @@ void HubServer::on_timer_fired() {
 
 void HubServer::release_memory() {
   // Only after a real burst (100,000 SUBSCRIBEs leave as many server transactions for Timer J's
-  // 32 s), and once the table is down to a quarter of that peak: each release is followed by at
-  // most one more per fourfold shrink, so the scan of the heap that malloc_trim makes stays rare.
+  // 32 s), and each time the table is down to a quarter of its last peak, until it is nearly
+  // empty: a handful of releases per burst, so the scan of the heap that malloc_trim makes and
+  // the copy of the presence state stay rare.
   constexpr size_t kBurst = 4096;
+  constexpr size_t kQuiet = kBurst / 64;
   const size_t live = table_.size();
   if (live > txn_peak_) {
     txn_peak_ = live;
+    if (live >= kBurst) after_burst_ = true;
     return;
   }
-  if (txn_peak_ < kBurst || live > txn_peak_ / 4) return;
+  if (!after_burst_ || live > txn_peak_ / 4) return;
   table_.compact();
   servers_.rehash(0);
   clients_.rehash(0);
   if (timers_.size() < timers_.capacity() / 4) timers_.shrink_to_fit();
+  // The publications of the burst were made between its transactions; moved, they no longer pin
+  // the pages the transactions freed.
+  presence_->compact();
   malloc_trim(0);
   debug("memory released after a burst of " + std::to_string(txn_peak_) + " transactions");
   txn_peak_ = live;
+  if (live <= kQuiet) after_burst_ = false;
 }
 
 // ---- shutdown, metrics, tags ------------------------------------------------------------------

@@ -142,6 +142,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   // transactions' memory with the process (hash tables keep their peak buckets, the timer heap
   // its peak capacity, glibc the freed heap pages) unless handed back once they are gone.
   size_t txn_peak_ = 0;
+  bool after_burst_ = false;  // a peak of at least 4,096 transactions is not yet released
 
   std::function<void()> on_drained_;
   uint64_t tag_counter_ = 0;

@@ -24,6 +24,10 @@ namespace pinana::presence {
 class Document {
  public:
   virtual ~Document() = default;
+  // An equal copy in fresh memory. The store moves its documents with it after a burst
+  // (PublicationStore::compact), so that long-lived state made during the burst does not stay
+  // scattered between the freed pages of its transient allocations.
+  virtual std::unique_ptr<Document> clone() const = 0;
 };
 
 // A package's per-subscription state. Owned by the subscription.

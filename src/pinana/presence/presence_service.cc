@@ -373,6 +373,11 @@ Actions PresenceService::shutdown() {
   return finish(std::move(out));
 }
 
+void PresenceService::compact() {
+  store_.compact();
+  renders_.compact();
+}
+
 PresenceCounters PresenceService::counters() const {
   PresenceCounters c;
   c.publications = store_.size();

@@ -103,6 +103,11 @@ class PresenceService {
 
   PresenceCounters counters() const;
 
+  // Moves the long-lived state made during a burst (publications, their documents, rendered
+  // bodies) into fresh memory, so that the burst's freed pages can be handed back. Changes nothing
+  // observable; the owner calls it between requests, after the burst's transactions are gone.
+  void compact();
+
   // Read-only views for tests, metrics and diagnostics.
   const PublicationStore& publications() const { return store_; }
   const SubscriptionManager& subscriptions() const { return subscriptions_; }

@@ -21,11 +21,40 @@ ServerPublication& PublicationStore::get(PublicationId id) {
 
 void PublicationStore::changed(ResourceState& state) {
   state.version = next_version_++;
+  rebuild_views(state);
+}
+
+void PublicationStore::rebuild_views(ResourceState& state) const {
   state.views.clear();
   for (PublicationId id : state.order) {
     const ServerPublication& p = *by_id_.at(id);
     state.views.push_back(PublicationView{p.id_text(), p.document()});
   }
+}
+
+void PublicationStore::compact() {
+  // Everything new is allocated while the old is still held, so it comes from the free space
+  // the burst left, packed together; then the old is freed, which lets the scattered pages go.
+  decltype(by_id_) by_id;
+  by_id.reserve(by_id_.size());
+  for (const auto& [id, p] : by_id_) {
+    by_id.emplace(id, std::make_unique<ServerPublication>(id, p->resource_, p->etag_,
+                                                          p->document_->clone(), p->expires_at_));
+  }
+  decltype(by_etag_) by_etag(by_etag_.begin(), by_etag_.end(), by_etag_.size());
+  decltype(by_expiry_) by_expiry(by_expiry_);
+  decltype(resources_) resources;
+  resources.reserve(resources_.size());
+  for (const auto& [key, state] : resources_) {
+    ResourceState& copy = resources[key];
+    copy.order = state.order;
+    copy.version = state.version;
+  }
+  by_id_.swap(by_id);
+  by_etag_.swap(by_etag);
+  by_expiry_.swap(by_expiry);
+  resources_.swap(resources);
+  for (auto& [key, state] : resources_) rebuild_views(state);
 }
 
 StoreChange PublicationStore::add(const ResourceKey& resource, std::unique_ptr<Document> document,

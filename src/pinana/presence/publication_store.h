@@ -66,6 +66,13 @@ class PublicationStore {
   // any longer either).
   void forget_if_empty(const ResourceKey& resource);
 
+  // Moves every publication, its document and the indexes into fresh memory; nothing a caller
+  // can see changes but the addresses (views and StoreChange::after are invalidated, as by a
+  // mutation). For after a burst: the documents published during it sit between the freed
+  // pages of the burst's transactions and would keep those pages resident. Linear in the
+  // number of publications.
+  void compact();
+
   size_t size() const { return by_id_.size(); }
   size_t resource_count() const { return resources_.size(); }
 
@@ -78,6 +85,7 @@ class PublicationStore {
 
   ServerPublication& get(PublicationId id);
   void changed(ResourceState& state);
+  void rebuild_views(ResourceState& state) const;
 
   std::unordered_map<PublicationId, std::unique_ptr<ServerPublication>> by_id_;
   std::unordered_map<std::string, PublicationId> by_etag_;

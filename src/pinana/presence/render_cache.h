@@ -26,6 +26,8 @@ class RenderCache {
                                  const EventPackage& package, std::string_view type, bool full);
 
   void forget(const ResourceKey& resource) { entries_.erase(resource); }
+  // Copies the cached bodies into fresh memory (see PublicationStore::compact).
+  void compact() { decltype(entries_)(entries_.begin(), entries_.end()).swap(entries_); }
   size_t size() const { return entries_.size(); }
   uint64_t renders() const { return renders_; }  // calls of EventPackage::render made
 

@@ -19,6 +19,7 @@ namespace pinana::presence::testing {
 class TextDocument final : public Document {
  public:
   explicit TextDocument(std::string text) : text(std::move(text)) {}
+  std::unique_ptr<Document> clone() const override { return std::make_unique<TextDocument>(*this); }
   std::string text;
 };
 

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -66,6 +68,16 @@ class PackageHarness {
   // As the core does for packages that are not per-watcher.
   std::optional<Body> render_shared() {
     return package_.render(view(), package_.notify_types().front(), nullptr, true);
+  }
+
+  // As PublicationStore::compact does after a burst: every document replaced by its clone. What
+  // watchers are sent next must not change.
+  void relocate() {
+    for (auto& p : pubs_) {
+      std::unique_ptr<Document> copy = p.doc->clone();
+      if (!copy || copy.get() == p.doc.get() || typeid(*copy) != typeid(*p.doc)) std::abort();
+      p.doc = std::move(copy);
+    }
   }
 
   const Document* document(const std::string& id) {

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -31,6 +32,7 @@ namespace pinana::presence::packages::common {
 template <typename Key, typename Value>
 class EntrySet final : public Document {
  public:
+  std::unique_ptr<Document> clone() const override { return std::make_unique<EntrySet>(*this); }
   struct Slot {
     Value value;
     uint64_t serial = 0;  // the PUBLISH that last changed this entry

@@ -38,6 +38,9 @@ struct DialogItem {
 
 class DialogInfoDocument final : public Document {
  public:
+  std::unique_ptr<Document> clone() const override {
+    return std::make_unique<DialogInfoDocument>(*this);
+  }
   std::string entity;
   std::vector<DialogItem> dialogs;             // document order
   std::vector<common::XmlElement> extensions;  // other root-level elements, document order

@@ -38,6 +38,9 @@ struct SummaryLine {
 
 class SummaryDocument final : public Document {
  public:
+  std::unique_ptr<Document> clone() const override {
+    return std::make_unique<SummaryDocument>(*this);
+  }
   bool messages_waiting = false;
   std::string account;  // empty: no Message-Account line
   std::vector<SummaryLine> lines;

@@ -38,6 +38,7 @@ struct PidfItem {
 
 class PidfDocument final : public Document {
  public:
+  std::unique_ptr<Document> clone() const override { return std::make_unique<PidfDocument>(*this); }
   std::string entity;
   std::vector<PidfItem> items;  // the children of <presence>, in document order
 };
