@@ -444,7 +444,7 @@ void HubServer::execute(const tx::Outcome& outcome) {
         break;
       }
       case tx::ActionKind::kStartTimer:
-        schedule(clock_.now() + a.delay, id, a.timer);
+        schedule(a.delay, id, a.timer);
         break;
       case tx::ActionKind::kTimeout:
       case tx::ActionKind::kTransportError:
@@ -478,7 +478,7 @@ void HubServer::send(const tp::Destination& to, std::string_view bytes) {
         }
       }
     }
-    s = chosen ? chosen->send(to, std::string(bytes)) : Status(Error{0, "no UDP listener"});
+    s = chosen ? chosen->send_view(to, bytes) : Status(Error{0, "no UDP listener"});
   } else if (to.transport == tp::TransportKind::kTcp && tcp_) {
     s = tcp_->send(to, std::string(bytes));
   } else {
@@ -489,15 +489,13 @@ void HubServer::send(const tp::Destination& to, std::string_view bytes) {
 
 // ---- timers -----------------------------------------------------------------------------------
 
-void HubServer::schedule(TimePoint when, TxnId id, tx::TimerId timer) {
-  timers_.push_back(TimerEntry{when, id, timer});
-  std::push_heap(timers_.begin(), timers_.end(), TimerEntry::Later{});
+void HubServer::schedule(Duration delay, TxnId id, tx::TimerId timer) {
+  timers_.push(clock_.now(), delay, id, timer);
   rearm();
 }
 
 void HubServer::rearm() {
-  std::optional<TimePoint> next;
-  if (!timers_.empty()) next = timers_.front().when;
+  std::optional<TimePoint> next = timers_.next();
   if (presence_deadline_ && (!next || *presence_deadline_ < *next)) next = presence_deadline_;
   if (!next) {
     if (armed_) timer_.cancel();
@@ -517,11 +515,8 @@ void HubServer::rearm() {
 void HubServer::on_timer_fired() {
   armed_.reset();
   const TimePoint now = clock_.now();
-  while (!timers_.empty() && timers_.front().when <= now) {
-    const TimerEntry due = timers_.front();
-    std::pop_heap(timers_.begin(), timers_.end(), TimerEntry::Later{});
-    timers_.pop_back();
-    auto out = table_.on_timer(due.id, due.timer);
+  while (auto due = timers_.pop_due(now)) {
+    auto out = table_.on_timer(due->id, due->timer);
     execute(out);
   }
   if (presence_deadline_ && *presence_deadline_ <= now) {
@@ -549,7 +544,7 @@ void HubServer::release_memory() {
   table_.compact();
   servers_.rehash(0);
   clients_.rehash(0);
-  if (timers_.size() < timers_.capacity() / 4) timers_.shrink_to_fit();
+  timers_.compact();
   // The publications of the burst were made between its transactions; moved, they no longer pin
   // the pages the transactions freed.
   presence_->compact();

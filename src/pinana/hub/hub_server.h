@@ -24,6 +24,7 @@
 #include "pinana/hub/hub_config.h"
 #include "pinana/hub/hub_metrics.h"
 #include "pinana/hub/rate_limiter.h"
+#include "pinana/hub/timer_queue.h"
 #include "pinana/presence/package_registry.h"
 #include "pinana/presence/presence_service.h"
 #include "pinana/sip/auth/credential_source.h"
@@ -96,7 +97,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   void send(const sip::transport::Destination& to, std::string_view bytes);
   void debug(std::string_view what);
 
-  void schedule(TimePoint when, TxnId id, sip::transaction::TimerId timer);
+  void schedule(Duration delay, TxnId id, sip::transaction::TimerId timer);
   void rearm();
   void on_timer_fired();
   void release_memory();
@@ -122,18 +123,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::unordered_map<TxnId, ServerCtx, sip::transaction::TransactionIdHash> servers_;
   std::unordered_map<TxnId, ClientCtx, sip::transaction::TransactionIdHash> clients_;
 
-  // Transaction timers, a binary min-heap by deadline in one vector (no node per timer).
-  // Cancelled or superseded timers stay until they come due: the table ignores fires it did not
-  // ask for, which costs less than finding them.
-  struct TimerEntry {
-    TimePoint when;
-    TxnId id;
-    sip::transaction::TimerId timer;
-    struct Later {
-      bool operator()(const TimerEntry& a, const TimerEntry& b) const { return a.when > b.when; }
-    };
-  };
-  std::vector<TimerEntry> timers_;
+  TimerQueue timers_;  // the transactions' timers
   std::optional<TimePoint> presence_deadline_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;

@@ -10,6 +10,7 @@ TransactionTable::TransactionTable(const Clock& clock, TimerConfig config)
 void TransactionTable::purge() {
   for (uint64_t id : retired_) by_id_.erase(id);
   retired_.clear();
+  if (completed_.size() != 0) completed_.expire(clock_.now());
 }
 
 TransactionTable::Slot* TransactionTable::live(TransactionId id) {
@@ -25,6 +26,15 @@ const TransactionTable::Slot* TransactionTable::live(TransactionId id) const {
 }
 
 Outcome TransactionTable::finish(TransactionId id, Actions actions) {
+  // A client transaction entering Completed (its final response arrived over an unreliable
+  // transport) leaves the indexes for CompletedClients, which absorbs retransmissions until K.
+  for (size_t i = 0; i < actions.size(); ++i) {
+    if (actions[i].kind != ActionKind::kStartTimer || actions[i].timer != TimerId::kK) continue;
+    const Slot& slot = by_id_.at(id.value);
+    completed_.add(slot.key->hash(), id.value, clock_.now() + actions[i].delay);
+    actions[i] = Action::signal(ActionKind::kTerminated);
+    break;
+  }
   if (actions.terminated()) {
     Slot& slot = by_id_.at(id.value);
     // Erase through iterators: the keys live in the nodes being erased.
@@ -88,7 +98,11 @@ Outcome TransactionTable::on_response(const Message& response) {
   auto key = TransactionKey::for_client(response);
   if (!key.ok()) return stray;
   auto it = by_key_.find(*key);
-  if (it == by_key_.end()) return stray;
+  if (it == by_key_.end()) {
+    if (auto done = completed_.find(key->hash(), clock_.now()))
+      return Outcome{TransactionId{*done}, {}};
+    return stray;
+  }
   const TransactionId id = it->second;
   auto& client = std::get<ClientTransaction>(by_id_.at(id.value).txn);
   return finish(id, client.on_response(response));
@@ -118,6 +132,8 @@ Result<Outcome> TransactionTable::start_client(std::string_view method, std::str
 
 Result<Outcome> TransactionTable::start_client(TransactionKey key, Reliability reliability,
                                                std::string bytes) {
+  if (completed_.find(key.hash(), clock_.now()))
+    return Error{500, "branch already used by a client transaction"};
   const TransactionId id{next_id_};
   auto [key_it, inserted] = by_key_.try_emplace(std::move(key), id);  // one lookup
   if (!inserted) return Error{500, "branch already used by a client transaction"};
@@ -184,6 +200,7 @@ void TransactionTable::compact() {
   by_id_.rehash(0);
   merge_.rehash(0);
   retired_.shrink_to_fit();
+  completed_.compact();
 }
 
 }  // namespace pinana::sip::transaction

@@ -14,8 +14,16 @@
 // kStartTimer / kCancelTimer refer to timers of that id, which the owner fires back through
 // on_timer(id, timer). Terminated transactions leave the table; their memory is released at the
 // start of the next call, so the views in an Outcome's kSend actions stay valid until the next
-// call into the table. (No Outcome holds both a kSend and a TU signal, so a TU that calls back
-// into the table from a signal never invalidates bytes still waiting to be sent.)
+// call into the table.
+//
+// A client transaction that gets its final response over an unreliable transport enters
+// Completed for Timer K (T4), where it only absorbs retransmissions of that response. The table
+// keeps it through K by itself (CompletedClients: a fingerprint of its key, no request, no
+// timer), and its Outcome tells the owner kTerminated in place of kStartTimer K: nothing from
+// Completed ever concerns the owner. A retransmitted response within K gets an Outcome with the
+// transaction's id and no action; after K it is a kStrayResponse. (No Outcome holds both a kSend
+// and a TU signal, so a TU that calls back into the table from a signal never invalidates bytes
+// still waiting to be sent.)
 //
 // Owned by one thread (its shard's event loop); not thread-safe. The clock must outlive it.
 #pragma once
@@ -34,6 +42,7 @@
 #include "pinana/sip/message.h"
 #include "pinana/sip/transaction/action.h"
 #include "pinana/sip/transaction/client_transaction.h"
+#include "pinana/sip/transaction/completed_clients.h"
 #include "pinana/sip/transaction/server_transaction.h"
 #include "pinana/sip/transaction/timer_config.h"
 #include "pinana/sip/transaction/transaction_key.h"
@@ -92,7 +101,9 @@ class TransactionTable {
   // The live transaction `id`, or null (unknown, terminated, or of the other role).
   const ServerTransaction* server(TransactionId id) const;
   const ClientTransaction* client(TransactionId id) const;
+  // Transactions in the indexes; completed client transactions waiting out Timer K not counted.
   size_t size() const { return by_key_.size(); }
+  size_t completed_clients() const { return completed_.size(); }
   const TimerConfig& config() const { return config_; }
 
   // Gives back the index memory a past burst left behind (hash tables keep their peak bucket
@@ -124,6 +135,7 @@ class TransactionTable {
   std::unordered_map<uint64_t, Slot> by_id_;
   std::unordered_map<MergedRequestKey, TransactionId, MergedRequestKeyHash> merge_;
   std::vector<uint64_t> retired_;  // terminated; erased from by_id_ at the next call
+  CompletedClients completed_;     // client transactions in Completed, waiting out Timer K
 };
 
 }  // namespace pinana::sip::transaction

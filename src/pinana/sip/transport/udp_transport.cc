@@ -73,6 +73,7 @@ void UdpTransport::close() {
   resolver_.cancel();
   socket_.close(ec);
   queue_.clear();
+  queued_ = 0;
   sent_ = 0;
 }
 
@@ -141,12 +142,16 @@ void UdpTransport::on_datagram(std::string_view bytes, const ip::udp::endpoint& 
   int answered = 0;
   if (r.reply) {
     answered = r.error.status;
-    send_to(from, std::move(*r.reply));
+    send_to(from, *r.reply);
   }
   report(TransportError::Kind::kParse, remote, Error{answered, r.error.reason});
 }
 
 Status UdpTransport::send(const Destination& to, std::string bytes) {
+  return send_view(to, bytes);
+}
+
+Status UdpTransport::send_view(const Destination& to, std::string_view bytes) {
   if (!socket_.is_open()) return Error{0, "UDP transport is closed"};
   if (bytes.size() > kMaxSendDatagram) {
     return Error{513,
@@ -160,7 +165,7 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
   if (to.host.empty() || to.port == 0) return Error{0, "no destination address"};
   error_code ec;
   const ip::address address = ip::make_address(to.host, ec);
-  if (queue_.size() - sent_ >= kMaxQueued) return Error{0, "UDP send queue full"};
+  if (queued_ - sent_ >= kMaxQueued) return Error{0, "UDP send queue full"};
   if (!ec) {
     ip::udp::endpoint ep(address, to.port);
     if (address.is_v4() && local_.address.is_v6()) {
@@ -169,7 +174,7 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
     } else if (address.is_v6() && local_.address.is_v4()) {
       return Error{0, "cannot reach " + to.to_string() + " from " + local_.to_string()};
     }
-    send_to(ep, std::move(bytes));
+    send_to(ep, bytes);
     return Status::Ok();
   }
   // A DNS name (sent-by host): resolve, then send to the first address of the socket's family.
@@ -177,13 +182,13 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
   resolver_.async_resolve(
       to.host, std::to_string(to.port),
       [this, alive = std::weak_ptr<int>(alive_), v6, to,
-       data = std::make_unique<std::string>(std::move(bytes))](
+       data = std::make_unique<std::string>(bytes)](
           const error_code& rec, const ip::udp::resolver::results_type& results) mutable {
         if (alive.expired() || rec == boost::asio::error::operation_aborted) return;
         for (const auto& entry : results) {
           if (rec) break;
           if (entry.endpoint().address().is_v6() == v6) {
-            send_to(entry.endpoint(), std::move(*data));
+            send_to(entry.endpoint(), *data);
             return;
           }
         }
@@ -193,9 +198,13 @@ Status UdpTransport::send(const Destination& to, std::string bytes) {
   return Status::Ok();
 }
 
-void UdpTransport::send_to(const ip::udp::endpoint& to, std::string bytes) {
+void UdpTransport::send_to(const ip::udp::endpoint& to, std::string_view bytes) {
   if (!socket_.is_open()) return;
-  queue_.push_back(Outgoing{to, std::move(bytes)});
+  // Slots are reused: once warm, queueing a datagram is a copy into memory already held.
+  if (queued_ == queue_.size()) queue_.emplace_back();
+  Outgoing& o = queue_[queued_++];
+  o.to = to;
+  o.bytes.assign(bytes.data(), bytes.size());
   if (!in_batch_) schedule_flush();
 }
 
@@ -214,8 +223,8 @@ void UdpTransport::flush() {
   const int fd = socket_.native_handle();
   std::array<mmsghdr, kBatch> msgs;
   std::array<iovec, kBatch> iov;
-  while (sent_ < queue_.size()) {
-    const size_t n = std::min(kBatch, queue_.size() - sent_);
+  while (sent_ < queued_) {
+    const size_t n = std::min(kBatch, queued_ - sent_);
     for (size_t i = 0; i < n; ++i) {
       Outgoing& o = queue_[sent_ + i];
       iov[i] = iovec{o.bytes.data(), o.bytes.size()};
@@ -251,8 +260,10 @@ void UdpTransport::flush() {
            Error{0, std::string("send failed: ") + std::strerror(err)});
     if (!socket_.is_open()) return;
   }
-  queue_.clear();
+  queued_ = 0;
   sent_ = 0;
+  // Keep enough warm slots for a usual batch, not the memory of a past burst.
+  if (queue_.size() > kWarmSlots) queue_.resize(kWarmSlots);
 }
 
 void UdpTransport::report(TransportError::Kind kind, const Endpoint& remote, Error error) {

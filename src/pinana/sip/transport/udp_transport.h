@@ -61,6 +61,9 @@ class UdpTransport final : public Transport {
   TransportKind kind() const override { return TransportKind::kUdp; }
   // `to.connection` is ignored. A DNS name in `to.host` is resolved first.
   Status send(const Destination& to, std::string bytes) override;
+  // The same for bytes the caller keeps (a transaction's request): they are copied into a queue
+  // slot the transport reuses, so a send allocates nothing once the queue is warm.
+  Status send_view(const Destination& to, std::string_view bytes);
 
  private:
   static constexpr size_t kSlot = kMaxDatagram + 1;  // one receive buffer; a full one is too large
@@ -74,7 +77,7 @@ class UdpTransport final : public Transport {
   void start_receive();
   void receive_batch();
   void on_datagram(std::string_view bytes, const boost::asio::ip::udp::endpoint& from);
-  void send_to(const boost::asio::ip::udp::endpoint& to, std::string bytes);
+  void send_to(const boost::asio::ip::udp::endpoint& to, std::string_view bytes);
   // Writes queued datagrams until the queue is empty or the socket would block.
   void flush();
   void schedule_flush();
@@ -87,7 +90,9 @@ class UdpTransport final : public Transport {
   // kBatch slots of kSlot bytes, left uninitialized: pages the kernel never writes stay unmapped.
   std::unique_ptr<char[]> buffer_;
   Endpoint local_;
-  std::vector<Outgoing> queue_;  // queue_[sent_..] wait to be sent
+  static constexpr size_t kWarmSlots = 256;  // queue slots kept between batches
+  std::vector<Outgoing> queue_;  // queue_[sent_..queued_) wait to be sent; the rest are spare
+  size_t queued_ = 0;
   size_t sent_ = 0;
   bool in_batch_ = false;  // receiving: the batch's end flushes
   bool flush_posted_ = false;

@@ -299,24 +299,87 @@ TEST_F(TransactionTableTest, ClientTransactionRoutesResponsesAndTimesOut) {
   EXPECT_FALSE(table_.find(*TransactionKey::for_client(req)).has_value());
 }
 
-TEST_F(TransactionTableTest, ClientFinalDeliveredOnceThenRemovedAfterTimerK) {
+TEST_F(TransactionTableTest, ClientFinalDeliveredOnceThenAbsorbedUntilTimerK) {
   Message req = request({.method = "PUBLISH", .branch = "z9hG4bKc1"});
   auto s = table_.start_client(req, Reliability::kUnreliable);
   ASSERT_TRUE(s.ok());
   apply(*s);
   const ResponseSpec ok{.branch = "z9hG4bKc1", .cseq_method = "PUBLISH"};
   Outcome final = table_.on_response(response(ok));
-  EXPECT_TRUE(final.actions.has(K::kDeliverResponse));
-  EXPECT_EQ(started(final.actions, TimerId::kK), Duration(5000));
+  // Completed is kept by the table itself: the owner is done with it (no Timer K to run).
+  EXPECT_EQ(kinds(final.actions), (std::vector<K>{K::kCancelTimer, K::kCancelTimer,
+                                                  K::kDeliverResponse, K::kTerminated}));
+  EXPECT_FALSE(started(final.actions, TimerId::kK).has_value());
   apply(final);
+  EXPECT_EQ(terminated_, (std::vector<uint64_t>{s->id.value}));
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(table_.completed_clients(), 1u);
+  // Retransmissions of the final within T4 (5 s) are absorbed: its id, nothing to do.
+  clock_.advance(Duration(4999));
   Outcome dup = table_.on_response(response(ok));
   EXPECT_EQ(dup.id, s->id);
   EXPECT_TRUE(dup.actions.empty());
-  run_until(Duration(5000));
-  EXPECT_EQ(table_.size(), 0u);
-  EXPECT_EQ(terminated_, (std::vector<uint64_t>{s->id.value}));
-  // After K, a late retransmission is a stray.
+  // So is a provisional overtaken by the final.
+  EXPECT_TRUE(table_.on_response(response({.status = 100, .branch = "z9hG4bKc1",
+                                           .cseq_method = "PUBLISH"}))
+                  .actions.empty());
+  // Timer, transport error and response calls for it change nothing.
+  EXPECT_TRUE(table_.on_timer(s->id, TimerId::kK).actions.empty());
+  EXPECT_TRUE(table_.on_transport_error(s->id).actions.empty());
+  // After K, a late retransmission is a stray, and the entry is gone.
+  clock_.advance(Duration(1));
   EXPECT_TRUE(table_.on_response(response(ok)).actions.has(K::kStrayResponse));
+  EXPECT_EQ(table_.completed_clients(), 0u);
+}
+
+TEST_F(TransactionTableTest, ClientOverTcpTerminatesOnItsFinalWithNothingKept) {
+  auto s = table_.start_client(request({.branch = "z9hG4bKt1"}), Reliability::kReliable);
+  ASSERT_TRUE(s.ok());
+  Outcome final = table_.on_response(response({.branch = "z9hG4bKt1"}));
+  EXPECT_TRUE(final.actions.has(K::kDeliverResponse));
+  EXPECT_TRUE(final.actions.terminated());
+  EXPECT_EQ(table_.completed_clients(), 0u);
+  EXPECT_TRUE(table_.on_response(response({.branch = "z9hG4bKt1"}))
+                  .actions.has(K::kStrayResponse));
+}
+
+TEST_F(TransactionTableTest, ManyCompletedClientsAbsorbExactlyTheirOwnResponses) {
+  // Thousands of NOTIFYs completing over the 5 s of Timer K, as in a fan-out: the index grows,
+  // expires in order and still tells each transaction's retransmission from a stray.
+  constexpr int kCount = 5000;
+  std::vector<TransactionId> ids;
+  for (int i = 0; i < kCount; ++i) {
+    const std::string branch = "z9hG4bKf" + std::to_string(i);
+    auto s = table_.start_client("NOTIFY", branch, Reliability::kUnreliable, "x");
+    ASSERT_TRUE(s.ok());
+    ids.push_back(s->id);
+    ASSERT_TRUE(table_.on_response(response({.branch = branch, .cseq_method = "NOTIFY"}))
+                    .actions.terminated());
+    if (i % 1000 == 999 && i + 1 < kCount) clock_.advance(Duration(1000));  // 0 s, 1 s ... 4 s
+  }
+  EXPECT_EQ(table_.completed_clients(), size_t(kCount));
+  for (int i = 0; i < kCount; i += 7) {
+    Outcome dup = table_.on_response(
+        response({.branch = "z9hG4bKf" + std::to_string(i), .cseq_method = "NOTIFY"}));
+    EXPECT_EQ(dup.id, ids[i]);
+    EXPECT_TRUE(dup.actions.empty());
+  }
+  EXPECT_TRUE(table_.on_response(response({.branch = "z9hG4bKf-none", .cseq_method = "NOTIFY"}))
+                  .actions.has(K::kStrayResponse));
+  EXPECT_FALSE(table_.start_client("NOTIFY", "z9hG4bKf0", Reliability::kUnreliable, "x").ok())
+      << "a branch still in Completed is in use";
+  // The first batch completed at 0 s: its K ends at 5 s; the rest stay.
+  clock_.advance(Duration(1000));
+  EXPECT_TRUE(table_.on_response(response({.branch = "z9hG4bKf10", .cseq_method = "NOTIFY"}))
+                  .actions.has(K::kStrayResponse));
+  EXPECT_EQ(table_.completed_clients(), size_t(kCount - 1000));
+  EXPECT_EQ(table_.on_response(response({.branch = "z9hG4bKf1010", .cseq_method = "NOTIFY"})).id,
+            ids[1010]);
+  clock_.advance(Duration(4000));  // 9 s: the last batch's K ends
+  table_.compact();
+  EXPECT_EQ(table_.completed_clients(), 0u);
+  EXPECT_TRUE(table_.on_response(response({.branch = "z9hG4bKf4999", .cseq_method = "NOTIFY"}))
+                  .actions.has(K::kStrayResponse));
 }
 
 TEST_F(TransactionTableTest, ClientTransportErrorRemovesIt) {
@@ -361,7 +424,8 @@ TEST_F(TransactionTableTest, ClientStartedFromMethodAndBranchMatchesItsResponses
   EXPECT_FALSE(table_.start_client("NOTIFY", "n2", Reliability::kUnreliable, "x").ok());
   EXPECT_FALSE(table_.start_client("NOTIFY", "z9hG4bK", Reliability::kUnreliable, "x").ok());
   EXPECT_FALSE(table_.start_client("INVITE", "z9hG4bKi", Reliability::kUnreliable, "x").ok());
-  EXPECT_EQ(table_.size(), 1u);
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(table_.completed_clients(), 1u);
 }
 
 TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
