@@ -15,13 +15,13 @@ void TransactionTable::purge() {
 
 TransactionTable::Slot* TransactionTable::live(TransactionId id) {
   auto it = by_id_.find(id.value);
-  if (it == by_id_.end() || it->second.key == nullptr) return nullptr;
+  if (it == by_id_.end() || !it->second.live) return nullptr;
   return &it->second;
 }
 
 const TransactionTable::Slot* TransactionTable::live(TransactionId id) const {
   auto it = by_id_.find(id.value);
-  if (it == by_id_.end() || it->second.key == nullptr) return nullptr;
+  if (it == by_id_.end() || !it->second.live) return nullptr;
   return &it->second;
 }
 
@@ -31,7 +31,7 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
   for (size_t i = 0; i < actions.size(); ++i) {
     if (actions[i].kind != ActionKind::kStartTimer || actions[i].timer != TimerId::kK) continue;
     const Slot& slot = by_id_.at(id.value);
-    completed_.add(slot.key->hash(), id.value, clock_.now() + actions[i].delay);
+    completed_.add(slot.fingerprint, id.value, clock_.now() + actions[i].delay);
     actions[i] = Action::signal(ActionKind::kTerminated);
     break;
   }
@@ -39,8 +39,8 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
     Slot& slot = by_id_.at(id.value);
     // Erase through iterators: the keys live in the nodes being erased.
     if (slot.merge != nullptr) merge_.erase(merge_.find(*slot.merge));
-    by_key_.erase(by_key_.find(*slot.key));
-    slot.key = nullptr;
+    by_key_.erase(slot.fingerprint, &slot);
+    slot.live = false;
     slot.merge = nullptr;
     retired_.push_back(id.value);
   }
@@ -52,10 +52,10 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
   auto key = TransactionKey::for_server(request);
   if (!key.ok()) return key.error();
 
-  if (auto it = by_key_.find(*key); it != by_key_.end()) {
-    const TransactionId id = it->second;
-    auto& server = std::get<ServerTransaction>(by_id_.at(id.value).txn);
-    return finish(id, server.on_request());
+  const uint64_t fingerprint = key->hash();
+  if (Slot* slot = find_slot(*key, fingerprint)) {
+    auto& server = std::get<ServerTransaction>(slot->txn);
+    return finish(slot->id, server.on_request());
   }
 
   // ACK (to a 2xx, or to a final this stack never sent) and INVITE have no non-INVITE
@@ -70,13 +70,13 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
   const bool merged = merge.has_value() && merge_.contains(*merge);
 
   const TransactionId id{next_id_++};
-  auto key_it = by_key_.emplace(std::move(*key), id).first;
-  Slot& slot = by_id_
-                   .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
-                            std::forward_as_tuple(std::in_place_type<ServerTransaction>, clock_,
-                                                  config_, reliability, request))
-                   .first->second;
-  slot.key = &key_it->first;
+  Slot& slot =
+      by_id_
+          .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
+                   std::forward_as_tuple(std::move(*key), id, std::in_place_type<ServerTransaction>,
+                                         clock_, config_, reliability, request))
+          .first->second;
+  by_key_.insert(slot.fingerprint, &slot);
   // The merged request's own transaction is not indexed: the original one still owns the entry.
   if (merge.has_value() && !merged)
     slot.merge = &merge_.emplace(std::move(*merge), id).first->first;
@@ -97,15 +97,15 @@ Outcome TransactionTable::on_response(const Message& response) {
   if (!response.is_response()) return stray;
   auto key = TransactionKey::for_client(response);
   if (!key.ok()) return stray;
-  auto it = by_key_.find(*key);
-  if (it == by_key_.end()) {
-    if (auto done = completed_.find(key->hash(), clock_.now()))
+  const uint64_t fingerprint = key->hash();
+  Slot* slot = find_slot(*key, fingerprint);
+  if (slot == nullptr) {
+    if (auto done = completed_.find(fingerprint, clock_.now()))
       return Outcome{TransactionId{*done}, {}};
     return stray;
   }
-  const TransactionId id = it->second;
-  auto& client = std::get<ClientTransaction>(by_id_.at(id.value).txn);
-  return finish(id, client.on_response(response));
+  auto& client = std::get<ClientTransaction>(slot->txn);
+  return finish(slot->id, client.on_response(response));
 }
 
 Result<Outcome> TransactionTable::start_client(const Message& request, Reliability reliability,
@@ -132,18 +132,17 @@ Result<Outcome> TransactionTable::start_client(std::string_view method, std::str
 
 Result<Outcome> TransactionTable::start_client(TransactionKey key, Reliability reliability,
                                                std::string bytes) {
-  if (completed_.find(key.hash(), clock_.now()))
+  const uint64_t fingerprint = key.hash();
+  if (find_slot(key, fingerprint) != nullptr || completed_.find(fingerprint, clock_.now()))
     return Error{500, "branch already used by a client transaction"};
-  const TransactionId id{next_id_};
-  auto [key_it, inserted] = by_key_.try_emplace(std::move(key), id);  // one lookup
-  if (!inserted) return Error{500, "branch already used by a client transaction"};
-  ++next_id_;
-  Slot& slot = by_id_
-                   .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
-                            std::forward_as_tuple(std::in_place_type<ClientTransaction>, clock_,
-                                                  config_, reliability, std::move(bytes)))
-                   .first->second;
-  slot.key = &key_it->first;
+  const TransactionId id{next_id_++};
+  Slot& slot =
+      by_id_
+          .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
+                   std::forward_as_tuple(std::move(key), id, std::in_place_type<ClientTransaction>,
+                                         clock_, config_, reliability, std::move(bytes)))
+          .first->second;
+  by_key_.insert(slot.fingerprint, &slot);
   return finish(id, std::get<ClientTransaction>(slot.txn).start());
 }
 
@@ -178,10 +177,15 @@ Outcome TransactionTable::on_transport_error(TransactionId id) {
   return finish(id, actions);
 }
 
+TransactionTable::Slot* TransactionTable::find_slot(const TransactionKey& key,
+                                                    uint64_t fingerprint) const {
+  return by_key_.find(fingerprint, [&key](const Slot& s) { return s.key == key; });
+}
+
 std::optional<TransactionId> TransactionTable::find(const TransactionKey& key) const {
-  auto it = by_key_.find(key);
-  if (it == by_key_.end()) return std::nullopt;
-  return it->second;
+  const Slot* slot = find_slot(key, key.hash());
+  if (slot == nullptr) return std::nullopt;
+  return slot->id;
 }
 
 const ServerTransaction* TransactionTable::server(TransactionId id) const {
@@ -196,7 +200,7 @@ const ClientTransaction* TransactionTable::client(TransactionId id) const {
 
 void TransactionTable::compact() {
   purge();
-  by_key_.rehash(0);
+  by_key_.compact();
   by_id_.rehash(0);
   merge_.rehash(0);
   retired_.shrink_to_fit();

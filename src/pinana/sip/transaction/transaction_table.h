@@ -43,6 +43,7 @@
 #include "pinana/sip/transaction/action.h"
 #include "pinana/sip/transaction/client_transaction.h"
 #include "pinana/sip/transaction/completed_clients.h"
+#include "pinana/sip/transaction/flat_index.h"
 #include "pinana/sip/transaction/server_transaction.h"
 #include "pinana/sip/transaction/timer_config.h"
 #include "pinana/sip/transaction/transaction_key.h"
@@ -113,11 +114,17 @@ class TransactionTable {
  private:
   struct Slot {
     template <typename T, typename... Args>
-    explicit Slot(std::in_place_type_t<T> type, Args&&... args)
-        : txn(type, std::forward<Args>(args)...) {}
+    Slot(TransactionKey k, TransactionId i, std::in_place_type_t<T> type, Args&&... args)
+        : txn(type, std::forward<Args>(args)...),
+          key(std::move(k)),
+          fingerprint(key.hash()),
+          id(i) {}
 
     std::variant<ClientTransaction, ServerTransaction> txn;
-    const TransactionKey* key = nullptr;      // the by_key_ entry's key; null once retired
+    TransactionKey key;
+    uint64_t fingerprint;  // key.hash(), its by_key_ entry
+    TransactionId id;
+    bool live = true;                         // false once retired
     const MergedRequestKey* merge = nullptr;  // the merge_ entry this transaction owns, if any
   };
 
@@ -131,7 +138,9 @@ class TransactionTable {
   const Clock& clock_;
   TimerConfig config_;
   uint64_t next_id_ = 1;
-  std::unordered_map<TransactionKey, TransactionId, TransactionKeyHash> by_key_;
+  Slot* find_slot(const TransactionKey& key, uint64_t fingerprint) const;
+
+  FlatIndex<Slot> by_key_;  // the live transactions by key fingerprint
   std::unordered_map<uint64_t, Slot> by_id_;
   std::unordered_map<MergedRequestKey, TransactionId, MergedRequestKeyHash> merge_;
   std::vector<uint64_t> retired_;  // terminated; erased from by_id_ at the next call

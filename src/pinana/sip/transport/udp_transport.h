@@ -37,7 +37,7 @@ struct UdpOptions {
   bool enforce_request_size_limit = true;
   // SO_RCVBUF / SO_SNDBUF asked of the kernel (0: the system default). A presence server takes
   // bursts of NOTIFY responses; a small receive buffer drops them and causes retransmissions.
-  int socket_buffer_bytes = 4 << 20;
+  int socket_buffer_bytes = 16 << 20;
 };
 
 class UdpTransport final : public Transport {
