@@ -283,7 +283,9 @@ def scenario_presence(k, tag):
         b = Publication(pb, aor, "presence")
         r = b.send(pidf(aor, "closed", "eid-b"))
         check("%s presence: second publisher 200" % tag, status_of(r) == 200, r)
-        n = w.notify()
+        # Kamailio may first send one more NOTIFY of the old state (seen once in asan runs: CSeq 3
+        # with only eid-a); the check is on the one that carries the second publisher's tuple.
+        n = w.notify(predicate=lambda m: "eid-b" in (tuples(m) or {}))
         check("%s presence: NOTIFY composes both publishers' tuples" % tag,
               tuples(n) == {"eid-a": "open", "eid-b": "closed"}, n)
         # DIFF: the hub declares namespaces once on the root; Kamailio copies each tuple and
