@@ -6,9 +6,8 @@
 // TransactionTable keeps it here as a fingerprint of its key (TransactionKey::hash()), its id and
 // its deadline: 24 bytes in a FIFO instead of a full entry in the table's indexes. Every entry of
 // one table waits the same T4, so completion order is deadline order and expiry pops the front.
-// An open-addressing index (linear probing, backward-shift deletion) finds an entry by
-// fingerprint. Two keys with the same 64-bit fingerprint would make a stray response look absorbed;
-// either way it is dropped.
+// A FlatIndex finds an entry by fingerprint. Two keys with the same 64-bit fingerprint would make a
+// stray response look absorbed; either way it is dropped.
 //
 // Owned by the TransactionTable; its thread only.
 #pragma once
@@ -17,9 +16,9 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
-#include <vector>
 
 #include "pinana/base/clock.h"
+#include "pinana/sip/transaction/flat_index.h"
 
 namespace pinana::sip::transaction {
 
@@ -42,22 +41,9 @@ class CompletedClients {
     uint64_t id;
     TimePoint deadline;
   };
-  // An index slot: the entry's fingerprint (so probes touch the index only) and its sequence
-  // number + 1 (0: empty).
-  struct Slot {
-    uint64_t fingerprint = 0;
-    uint64_t seq1 = 0;
-  };
 
-  const Entry& entry(const Slot& s) const { return fifo_[s.seq1 - 1 - first_seq_]; }
-  size_t home(uint64_t fingerprint) const { return fingerprint & (slots_.size() - 1); }
-  void insert_slot(Slot s);
-  void erase_slot(Slot s);
-  void rebuild(size_t capacity);
-
-  std::deque<Entry> fifo_;  // oldest (earliest deadline) first
-  uint64_t first_seq_ = 0;  // the sequence number of fifo_.front()
-  std::vector<Slot> slots_;
+  std::deque<Entry> fifo_;  // oldest (earliest deadline) first; entries never move
+  FlatIndex<Entry> index_;  // by fingerprint, pointing into fifo_
 };
 
 }  // namespace pinana::sip::transaction
