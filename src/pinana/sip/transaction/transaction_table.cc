@@ -38,10 +38,10 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
   if (actions.terminated()) {
     Slot& slot = by_id_.at(id.value);
     // Erase through iterators: the keys live in the nodes being erased.
-    if (slot.merge != nullptr) merge_.erase(merge_.find(*slot.merge));
+    if (slot.merge) by_merge_.erase(slot.merge_fingerprint, &slot);
     by_key_.erase(slot.fingerprint, &slot);
     slot.live = false;
-    slot.merge = nullptr;
+    slot.merge.reset();
     retired_.push_back(id.value);
   }
   return Outcome{id, actions};
@@ -67,7 +67,11 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
   }
 
   std::optional<MergedRequestKey> merge = MergedRequestKey::of(request);
-  const bool merged = merge.has_value() && merge_.contains(*merge);
+  const uint64_t merge_fingerprint = merge.has_value() ? merge->hash() : 0;
+  const bool merged =
+      merge.has_value() && by_merge_.find(merge_fingerprint, [&merge](const Slot& s) {
+        return s.merge.has_value() && *s.merge == *merge;
+      }) != nullptr;
 
   const TransactionId id{next_id_++};
   Slot& slot =
@@ -78,8 +82,11 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
           .first->second;
   by_key_.insert(slot.fingerprint, &slot);
   // The merged request's own transaction is not indexed: the original one still owns the entry.
-  if (merge.has_value() && !merged)
-    slot.merge = &merge_.emplace(std::move(*merge), id).first->first;
+  if (merge.has_value() && !merged) {
+    slot.merge = std::move(merge);
+    slot.merge_fingerprint = merge_fingerprint;
+    by_merge_.insert(merge_fingerprint, &slot);
+  }
 
   Actions actions = std::get<ServerTransaction>(slot.txn).start();
   if (merged) {
@@ -202,7 +209,7 @@ void TransactionTable::compact() {
   purge();
   by_key_.compact();
   by_id_.rehash(0);
-  merge_.rehash(0);
+  by_merge_.compact();
   retired_.shrink_to_fit();
   completed_.compact();
 }

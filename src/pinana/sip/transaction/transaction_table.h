@@ -124,8 +124,10 @@ class TransactionTable {
     TransactionKey key;
     uint64_t fingerprint;  // key.hash(), its by_key_ entry
     TransactionId id;
-    bool live = true;                         // false once retired
-    const MergedRequestKey* merge = nullptr;  // the merge_ entry this transaction owns, if any
+    bool live = true;  // false once retired
+    // The merged-request key this transaction is indexed under in by_merge_, if any.
+    std::optional<MergedRequestKey> merge;
+    uint64_t merge_fingerprint = 0;
   };
 
   Slot* live(TransactionId id);
@@ -142,7 +144,7 @@ class TransactionTable {
 
   FlatIndex<Slot> by_key_;  // the live transactions by key fingerprint
   std::unordered_map<uint64_t, Slot> by_id_;
-  std::unordered_map<MergedRequestKey, TransactionId, MergedRequestKeyHash> merge_;
+  FlatIndex<Slot> by_merge_;       // transactions by MergedRequestKey fingerprint (§8.2.2.2)
   std::vector<uint64_t> retired_;  // terminated; erased from by_id_ at the next call
   CompletedClients completed_;     // client transactions in Completed, waiting out Timer K
 };
