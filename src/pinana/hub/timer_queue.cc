@@ -24,27 +24,27 @@ void TimerQueue::push(TimePoint now, Duration delay, sip::transaction::Transacti
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
-const TimerQueue::Lane* TimerQueue::earliest_lane() const {
-  const Lane* best = nullptr;
-  for (const Lane& l : lanes_) {
-    if (!l.entries.empty() &&
-        (best == nullptr || l.entries.front().when < best->entries.front().when))
-      best = &l;
+size_t TimerQueue::earliest_lane() const {
+  size_t best = kNoLane;
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    if (lanes_[i].entries.empty()) continue;
+    if (best == kNoLane || lanes_[i].entries.front().when < lanes_[best].entries.front().when)
+      best = i;
   }
   return best;
 }
 
 std::optional<TimePoint> TimerQueue::next() const {
   std::optional<TimePoint> out;
-  if (const Lane* l = earliest_lane()) out = l->entries.front().when;
+  if (const size_t l = earliest_lane(); l != kNoLane) out = lanes_[l].entries.front().when;
   if (!heap_.empty() && (!out || heap_.front().when < *out)) out = heap_.front().when;
   return out;
 }
 
 std::optional<TimerQueue::Entry> TimerQueue::pop_due(TimePoint now) {
-  const Lane* best = earliest_lane();
+  const size_t l = earliest_lane();
   const bool heap_first =
-      !heap_.empty() && (best == nullptr || heap_.front().when < best->entries.front().when);
+      !heap_.empty() && (l == kNoLane || heap_.front().when < lanes_[l].entries.front().when);
   if (heap_first) {
     if (heap_.front().when > now) return std::nullopt;
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
@@ -52,10 +52,9 @@ std::optional<TimerQueue::Entry> TimerQueue::pop_due(TimePoint now) {
     heap_.pop_back();
     return e;
   }
-  if (best == nullptr || best->entries.front().when > now) return std::nullopt;
-  Lane& lane = const_cast<Lane&>(*best);
-  const Entry e = lane.entries.front();
-  lane.entries.pop_front();
+  if (l == kNoLane || lanes_[l].entries.front().when > now) return std::nullopt;
+  const Entry e = lanes_[l].entries.front();
+  lanes_[l].entries.pop_front();
   return e;
 }
 

@@ -52,8 +52,10 @@ class TimerQueue {
   struct Later {
     bool operator()(const Entry& a, const Entry& b) const { return a.when > b.when; }
   };
-  // The lane whose front is the earliest deadline of all lanes, or null when every lane is empty.
-  const Lane* earliest_lane() const;
+  static constexpr size_t kNoLane = kMaxLanes;
+  // The index of the lane whose front is the earliest deadline of all lanes, or kNoLane when
+  // every lane is empty.
+  size_t earliest_lane() const;
 
   std::vector<Lane> lanes_;
   std::vector<Entry> heap_;  // min-heap by deadline

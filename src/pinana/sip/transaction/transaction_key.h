@@ -87,13 +87,6 @@ struct MergedRequestKey {
   size_t hash() const;
 };
 
-struct TransactionKeyHash {
-  size_t operator()(const TransactionKey& k) const { return k.hash(); }
-};
-struct MergedRequestKeyHash {
-  size_t operator()(const MergedRequestKey& k) const { return k.hash(); }
-};
-
 }  // namespace pinana::sip::transaction
 
 template <>

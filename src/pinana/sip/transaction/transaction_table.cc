@@ -26,22 +26,22 @@ const TransactionTable::Slot* TransactionTable::live(TransactionId id) const {
 }
 
 Outcome TransactionTable::finish(TransactionId id, Actions actions) {
+  Slot* slot = nullptr;  // looked up only when needed, and once
   // A client transaction entering Completed (its final response arrived over an unreliable
   // transport) leaves the indexes for CompletedClients, which absorbs retransmissions until K.
   for (size_t i = 0; i < actions.size(); ++i) {
     if (actions[i].kind != ActionKind::kStartTimer || actions[i].timer != TimerId::kK) continue;
-    const Slot& slot = by_id_.at(id.value);
-    completed_.add(slot.fingerprint, id.value, clock_.now() + actions[i].delay);
+    slot = &by_id_.at(id.value);
+    completed_.add(slot->fingerprint, id.value, clock_.now() + actions[i].delay);
     actions[i] = Action::signal(ActionKind::kTerminated);
     break;
   }
   if (actions.terminated()) {
-    Slot& slot = by_id_.at(id.value);
-    // Erase through iterators: the keys live in the nodes being erased.
-    if (slot.merge) by_merge_.erase(slot.merge_fingerprint, &slot);
-    by_key_.erase(slot.fingerprint, &slot);
-    slot.live = false;
-    slot.merge.reset();
+    if (slot == nullptr) slot = &by_id_.at(id.value);
+    if (slot->merge) by_merge_.erase(slot->merge_fingerprint, slot);
+    by_key_.erase(slot->fingerprint, slot);
+    slot->live = false;
+    slot->merge.reset();
     retired_.push_back(id.value);
   }
   return Outcome{id, actions};
