@@ -130,6 +130,8 @@ class TransactionTable {
     uint64_t merge_fingerprint = 0;
   };
 
+  // The live transaction with this key (whose hash() is `fingerprint`), or null.
+  Slot* find_slot(const TransactionKey& key, uint64_t fingerprint) const;
   Slot* live(TransactionId id);
   const Slot* live(TransactionId id) const;
   // Retires the transaction if `out` says it terminated.
@@ -140,8 +142,6 @@ class TransactionTable {
   const Clock& clock_;
   TimerConfig config_;
   uint64_t next_id_ = 1;
-  Slot* find_slot(const TransactionKey& key, uint64_t fingerprint) const;
-
   FlatIndex<Slot> by_key_;  // the live transactions by key fingerprint
   std::unordered_map<uint64_t, Slot> by_id_;
   FlatIndex<Slot> by_merge_;       // transactions by MergedRequestKey fingerprint (§8.2.2.2)
