@@ -374,6 +374,9 @@ std::string Node::metrics_text() const {
                 s.subscribes_sent);
   append_metric(out, "pinana_node_notifies_received_total", "counter", "NOTIFY requests received",
                 s.notifies_received);
+  append_metric(out, "pinana_node_notifies_out_of_order_total", "counter",
+                "NOTIFY requests refused with 500: CSeq lower than one already seen",
+                s.notifies_out_of_order);
   link_->append_metrics(out);
   append_metric(out, "pinana_node_devices", "gauge", "Devices known cluster-wide",
                 cluster_.devices().size());

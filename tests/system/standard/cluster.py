@@ -157,7 +157,8 @@ def run(binary, mode, workdir, checks):
         seq = dedup([dialog_lamp(x) for x in w.bodies[start:]])
         checks.check("dialog watcher: lamps terminated early confirmed terminated (twice)",
                      seq == ["terminated", "early", "confirmed", "terminated", "early",
-                             "confirmed", "terminated"], seq)
+                             "confirmed", "terminated"],
+                     (seq, list(zip(w.cseqs, map(dialog_lamp, w.bodies)))[start:], w.refused))
 
         # ---- 5. MWI --------------------------------------------------------------------------
         r1 = A.request("PUT", "/api/v1/mailboxes/1000%40default", {"new": 3, "old": 1})

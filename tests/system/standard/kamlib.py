@@ -89,6 +89,8 @@ class PyWatcher:
         self.response = self.ua.request("SUBSCRIBE", self.call, headers=[
             ("Event", event), ("Accept", self.ACCEPT[event]), ("Expires", str(expires))])
         self.bodies = []
+        self.cseqs = []  # the CSeq number of each NOTIFY in self.bodies, in arrival order
+        self.refused = []  # CSeqs of the NOTIFYs refused with 500 (lower than one seen)
 
     def ok(self):
         return self.response is not None and self.response.status in (200, 202)
@@ -103,9 +105,17 @@ class PyWatcher:
             n = self.ua.wait_request("NOTIFY", timeout=left)
             if n is None:
                 return None
+            cseq = int((n.get("CSeq") or "0").split()[0])
+            if self.cseqs and cseq < max(self.cseqs):
+                # RFC 3261 §12.2.2, as a phone does: Kamailio can send a NOTIFY after a newer one
+                # (docs/kamailio.md, fault 8); the late one is refused and its body not shown.
+                self.ua.reply(n, 500, "Out of order")
+                self.refused.append(cseq)
+                continue
             self.ua.reply(n, 200)
             body = n.text()
             self.bodies.append(body)
+            self.cseqs.append(cseq)
             if predicate(body):
                 return body
 

@@ -51,10 +51,11 @@ class SipAgentTest : public ::testing::Test {
     hub_port_ = hub_->bound()[0].port;
   }
   std::unique_ptr<SipAgent> agent(const std::string& user,
-                                  std::optional<std::pair<std::string, std::string>> creds = {}) {
+                                  std::optional<std::pair<std::string, std::string>> creds = {},
+                                  std::optional<tp::Endpoint> hub = {}) {
     AgentConfig c;
     c.listen = {boost::asio::ip::make_address("127.0.0.1"), 0};
-    c.hub = hub_->bound()[0];
+    c.hub = hub ? *hub : hub_->bound()[0];
     c.user = user;
     c.domain = "example.com";
     c.credentials = std::move(creds);
@@ -352,6 +353,81 @@ TEST_F(SipAgentTest, ServesOptionsAndRefusesUnknownNotifies) {
   peer.exchange(a->local(), "MESSAGE", "");
   ASSERT_TRUE(run_until([&] { return answers.size() == 3; }));
   EXPECT_EQ(answers[2].rfind("SIP/2.0 481", 0), 0u) << "in-dialog: " << answers[2];
+  peer.socket_.close();
+}
+
+// The value of header `name` in a raw message ("" if absent).
+std::string header_of(const std::string& msg, const std::string& name) {
+  const size_t at = msg.find("\r\n" + name + ":");
+  if (at == std::string::npos) return "";
+  size_t from = at + 3 + name.size();
+  while (from < msg.size() && msg[from] == ' ') ++from;
+  return msg.substr(from, msg.find("\r\n", from) - from);
+}
+
+std::string tag_of(const std::string& value) {
+  const size_t at = value.find(";tag=");
+  return at == std::string::npos ? "" : value.substr(at + 5, value.find(';', at + 5) - at - 5);
+}
+
+// RFC 3261 §12.2.2, seen on the wire: a notifier (a raw peer standing for Kamailio, whose workers
+// can send a NOTIFY after a newer one) sends CSeq 5, then 3; the agent answers 500 to the late one
+// and does not deliver its body, and the subscription goes on (CSeq 6 is delivered).
+TEST_F(SipAgentTest, NotifyWithALowerCSeqGets500AndIsNotDelivered) {
+  start_hub();  // for the fixture only; the agent's notifier is the raw peer
+  RawPeer peer(io_);
+  const tp::Endpoint peer_ep{peer.socket_.local_endpoint().address(),
+                             peer.socket_.local_endpoint().port()};
+  auto a = agent("node-a", {}, peer_ep);
+  std::vector<std::string> got;
+  std::array<char, 8192> buf{};
+  boost::asio::ip::udp::endpoint from;
+  std::function<void()> receive = [&] {
+    peer.socket_.async_receive_from(boost::asio::buffer(buf), from,
+                                    [&](const boost::system::error_code& ec, size_t n) {
+                                      if (ec) return;
+                                      got.emplace_back(buf.data(), n);
+                                      receive();
+                                    });
+  };
+  receive();
+  watch(*a, 60);
+  ASSERT_TRUE(run_until([&] { return !got.empty(); }));
+  const std::string sub = got[0];
+  ASSERT_EQ(sub.rfind("SUBSCRIBE ", 0), 0u) << sub;
+  const std::string call_id = header_of(sub, "Call-ID");
+  const std::string our_tag = tag_of(header_of(sub, "From"));
+  ASSERT_FALSE(our_tag.empty()) << sub;
+  const std::string ok = "SIP/2.0 200 OK\r\nVia: " + header_of(sub, "Via") +
+                         "\r\nFrom: " + header_of(sub, "From") + "\r\nTo: " + header_of(sub, "To") +
+                         ";tag=peer\r\nCall-ID: " + call_id +
+                         "\r\nCSeq: " + header_of(sub, "CSeq") +
+                         "\r\nContact: <sip:peer@127.0.0.1:" + std::to_string(peer_ep.port) +
+                         ">\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n";
+  peer.socket_.send_to(boost::asio::buffer(ok), from);
+  const tp::Endpoint agent_ep = a->local();
+  auto notify = [&](int cseq, const std::string& body) {
+    const std::string text =
+        "NOTIFY sip:node-a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+        std::to_string(peer_ep.port) + ";branch=z9hG4bK-n" + std::to_string(cseq) +
+        "\r\nMax-Forwards: 70\r\nFrom: <" + std::string(kUri) +
+        ">;tag=peer\r\nTo: " + header_of(sub, "From") + "\r\nCall-ID: " + call_id +
+        "\r\nCSeq: " + std::to_string(cseq) +
+        " NOTIFY\r\nEvent: asterisk-devicestate\r\nSubscription-State: "
+        "active;expires=60\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    const size_t before = got.size();
+    peer.socket_.send_to(boost::asio::buffer(text), {agent_ep.address, agent_ep.port});
+    EXPECT_TRUE(run_until([&] { return got.size() > before; }));
+    return got.size() > before ? got.back() : std::string();
+  };
+  EXPECT_EQ(notify(5, devicestate("PJSIP/a", "INUSE")).rfind("SIP/2.0 200", 0), 0u);
+  EXPECT_EQ(notify(3, devicestate("PJSIP/a", "NOT_INUSE")).rfind("SIP/2.0 500", 0), 0u);
+  EXPECT_EQ(notify(6, devicestate("PJSIP/a", "RINGING")).rfind("SIP/2.0 200", 0), 0u);
+  ASSERT_EQ(seen_.size(), 2u);
+  EXPECT_NE(seen_[0].body.find("INUSE"), std::string::npos);
+  EXPECT_NE(seen_[1].body.find("RINGING"), std::string::npos) << "the late NOT_INUSE is dropped";
+  EXPECT_EQ(a->stats().notifies_out_of_order, 1u);
   peer.socket_.close();
 }
 

@@ -116,6 +116,7 @@ void ClientSubscription::start_dialog() {
   remote_target_.clear();
   cseq_ = 0;
   notified_ = false;
+  remote_cseq_ = 0;
   refresh_at_.reset();
   timer_n_at_.reset();
   retry_now_ = false;
@@ -141,6 +142,7 @@ void ClientSubscription::drop_dialog(TimePoint when, int status, std::string_vie
   retry_now_ = false;
   to_tag_.clear();
   remote_target_.clear();
+  remote_cseq_ = 0;
   set_established(false);
   if (config_.on_lost) config_.on_lost(status, reason);
   if (unsubscribe_wanted_) {
@@ -214,6 +216,14 @@ NotifyVerdict ClientSubscription::on_notify(const NotifyInfo& n, TimePoint now) 
       !sip::chars::iequals(n.event_type, config_.event) || n.event_id != config_.event_id)
     return v;
   if (!to_tag_.empty() && n.from_tag != to_tag_) return v;  // another (forked) dialog
+  // RFC 3261 §12.2.2: a request whose CSeq is lower than the remote sequence number is out of
+  // order and rejected with 500. A notifier with several workers (Kamailio) can send a NOTIFY
+  // after a newer one; its body is older state and must not be applied.
+  if (notified_ && n.cseq < remote_cseq_) {
+    v.status = 500;
+    return v;
+  }
+  remote_cseq_ = n.cseq;
   v.status = 200;
   if (state_ == State::kUnsubscribing || state_ == State::kClosed) return v;
   if (state_ != State::kSubscribing && state_ != State::kActive) return v;

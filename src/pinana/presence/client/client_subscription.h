@@ -3,7 +3,8 @@
 //
 // The owner asks next(now) for the SUBSCRIBE to send, feeds back its final response
 // (on_response) or its loss (on_failure), and passes every NOTIFY that arrives to on_notify(),
-// which says how to answer it (200 or 481) and whether to deliver its body. The machine starts a
+// which says how to answer it (200, 481, or 500 for a NOTIFY whose CSeq is lower than one already
+// seen in the dialog, RFC 3261 §12.2.2) and whether to deliver its body. The machine starts a
 // new dialog (new Call-ID and From tag) for each initial SUBSCRIBE, refreshes within the dialog
 // at max(expires - 5 s, expires / 2) after the 2xx, accepts a NOTIFY that arrives before the 2xx
 // (§4.1.2.4), acts on Subscription-State terminated by reason, and re-subscribes after 481, 408,
@@ -65,6 +66,7 @@ struct NotifyInfo {
   std::string_view reason;
   int64_t expires = -1;  // -1: absent
   int64_t retry_after = -1;
+  uint32_t cseq = 0;  // the CSeq number
 };
 
 struct NotifyVerdict {
@@ -134,6 +136,7 @@ class ClientSubscription {
   bool in_flight_initial_ = false;
   uint32_t in_flight_expires_ = 0;
   bool notified_ = false;                // a NOTIFY arrived in this dialog
+  uint32_t remote_cseq_ = 0;             // the highest NOTIFY CSeq accepted in this dialog
   std::optional<TimePoint> start_at_;    // kIdle: when to send the next initial SUBSCRIBE
   std::optional<TimePoint> refresh_at_;  // kActive
   std::optional<TimePoint> timer_n_at_;  // kActive, no NOTIFY yet

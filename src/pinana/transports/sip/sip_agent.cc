@@ -389,11 +389,16 @@ void SipAgent::handle_notify(TxnId id, const psip::Message& req) {
   n.reason = ss->reason;
   n.expires = ss->expires;
   n.retry_after = ss->retry_after;
+  if (req.cseq()) n.cseq = req.cseq()->sequence;
   const TimePoint now = clock_.now();
   for (auto& [sid, s] : subscriptions_) {
     const pc::NotifyVerdict v = s->machine.on_notify(n, now);
-    if (v.status != 200) continue;
-    respond(id, req, 200);
+    if (v.status == 481) continue;  // not this subscription's dialog
+    respond(id, req, v.status);
+    if (v.status != 200) {
+      ++stats_.notifies_out_of_order;
+      return;
+    }
     if (v.deliver && s->on_notify) {
       NotifyView view;
       view.content_type = req.value(HeaderId::kContentType);

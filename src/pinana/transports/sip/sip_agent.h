@@ -113,7 +113,8 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
 
   struct Stats {
     uint64_t publishes_sent = 0, publish_2xx = 0, publish_412 = 0, publish_errors = 0,
-             publish_retries = 0, subscribes_sent = 0, notifies_received = 0, notifies_481 = 0;
+             publish_retries = 0, subscribes_sent = 0, notifies_received = 0, notifies_481 = 0,
+             notifies_out_of_order = 0;  // refused with 500: CSeq lower than one seen
   };
   Stats stats() const;
 

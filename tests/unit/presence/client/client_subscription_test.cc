@@ -110,6 +110,41 @@ TEST_F(ClientSubscriptionTest, NotifyDeliveredAndFirstInDialogFlagged) {
   EXPECT_FALSE(v.first_in_dialog);
 }
 
+// RFC 3261 §12.2.2. Kamailio's workers can send the NOTIFY of an unpublish after the NOTIFY of
+// the publication that follows it (docs/kamailio.md, fault 8): the older body must not win.
+TEST_F(ClientSubscriptionTest, NotifyWithALowerCSeqIsRefusedWith500AndNotDelivered) {
+  make();
+  auto r = must_send();
+  respond(r, 200);
+  auto at = [&](uint32_t cseq) {
+    NotifyInfo n = notify(r);
+    n.cseq = cseq;
+    return sub->on_notify(n, now);
+  };
+  EXPECT_EQ(at(7).status, 200);
+  auto late = at(5);
+  EXPECT_EQ(late.status, 500);
+  EXPECT_FALSE(late.deliver);
+  EXPECT_TRUE(sub->established()) << "the subscription stays";
+  EXPECT_EQ(at(7).status, 200) << "only a lower CSeq is out of order";
+  auto next = at(8);
+  EXPECT_EQ(next.status, 200);
+  EXPECT_TRUE(next.deliver);
+  EXPECT_FALSE(next.first_in_dialog);
+  // A new dialog starts its own sequence.
+  NotifyInfo end = notify(r, "terminated", "deactivated");
+  end.cseq = 9;
+  EXPECT_EQ(sub->on_notify(end, now).status, 200);
+  auto again = must_send();
+  respond(again, 200);
+  NotifyInfo first = notify(again);
+  first.cseq = 1;
+  auto v = sub->on_notify(first, now);
+  EXPECT_EQ(v.status, 200);
+  EXPECT_TRUE(v.deliver);
+  EXPECT_TRUE(v.first_in_dialog);
+}
+
 TEST_F(ClientSubscriptionTest, NotifyBeforeTheTwoHundredEstablishesTheDialog) {
   make();
   auto r = must_send();
