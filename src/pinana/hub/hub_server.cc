@@ -217,14 +217,21 @@ void HubServer::on_request(tp::IncomingMessage& in) {
     return;
   }
   const tx::TransactionId id = outcome->id;
-  if (id.valid() && !servers_.count(id)) {
+  // A new transaction keeps where its responses go. A retransmission that a Completed
+  // transaction answers has no context left: its own top Via, the original's, routes the
+  // response again (RFC 3261 §18.2.2).
+  const bool fresh = outcome->actions.has(tx::ActionKind::kDeliverRequest) ||
+                     outcome->actions.has(tx::ActionKind::kAnswerLoopDetected);
+  std::optional<tp::Destination> reply_to;
+  if (id.valid() &&
+      (fresh || (outcome->actions.has(tx::ActionKind::kSend) && !servers_.count(id)))) {
     auto dest = tp::route_response(req, in.connection);
-    tp::Destination d = dest.ok() ? dest.value()
-                                  : tp::Destination{in.transport, in.remote.address_text(),
-                                                    in.remote.port, in.connection};
-    d.transport = in.transport;
-    if (tp::is_reliable(in.transport)) d.connection = in.connection;
-    servers_[id] = ServerCtx{d};
+    reply_to = dest.ok() ? dest.value()
+                         : tp::Destination{in.transport, in.remote.address_text(), in.remote.port,
+                                           in.connection};
+    reply_to->transport = in.transport;
+    if (tp::is_reliable(in.transport)) reply_to->connection = in.connection;
+    if (fresh) servers_[id] = ServerCtx{*reply_to};
   }
   bool delivered = false;
   for (const auto& a : outcome->actions) {
@@ -252,7 +259,7 @@ void HubServer::on_request(tp::IncomingMessage& in) {
     }
   }
   if (!delivered) metrics_.retransmission();
-  execute(outcome.value());
+  execute(outcome.value(), reply_to ? &*reply_to : nullptr);
   if (outcome->actions.find(tx::ActionKind::kDeliverRequest)) handle_new_request(id, req, in);
 }
 
@@ -431,7 +438,7 @@ void HubServer::notify_outcome(TxnId id, int status) {
   run_presence(presence_->on_notify_result(it->second.subscription, status));
 }
 
-void HubServer::execute(const tx::Outcome& outcome) {
+void HubServer::execute(const tx::Outcome& outcome, const tp::Destination* reply_to) {
   const TxnId id = outcome.id;
   for (const auto& a : outcome.actions) {
     switch (a.kind) {
@@ -440,6 +447,8 @@ void HubServer::execute(const tx::Outcome& outcome) {
           send(s->second.reply_to, a.bytes);
         } else if (auto c = clients_.find(id); c != clients_.end()) {
           send(c->second.to, a.bytes);
+        } else if (reply_to != nullptr) {
+          send(*reply_to, a.bytes);
         }
         break;
       }
@@ -534,7 +543,7 @@ void HubServer::release_memory() {
   // the copy of the presence state stay rare.
   constexpr size_t kBurst = 4096;
   constexpr size_t kQuiet = kBurst / 64;
-  const size_t live = table_.size();
+  const size_t live = table_.size() + table_.completed_servers() + table_.completed_clients();
   if (live > txn_peak_) {
     txn_peak_ = live;
     if (live >= kBurst) after_burst_ = true;

@@ -90,7 +90,10 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   void respond(TxnId id, const sip::Message& request, int status, std::string_view reason = {},
                sip::HeaderList extra = {});
   void respond_text(TxnId id, std::string text);
-  void execute(const sip::transaction::Outcome& outcome);
+  // Carries out the table's actions. A kSend for a transaction without a context (a Completed
+  // one answering a retransmission) goes to `reply_to`, routed from that retransmission.
+  void execute(const sip::transaction::Outcome& outcome,
+               const sip::transport::Destination* reply_to = nullptr);
   void run_presence(presence::Actions actions);
   void send_notify(presence::OutgoingNotify notify);
   void notify_outcome(TxnId id, int status);

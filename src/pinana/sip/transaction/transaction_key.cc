@@ -15,6 +15,17 @@ size_t hash_text(std::string_view s) {
   return std::hash<std::string_view>{}(s);
 }
 
+// Length-prefixed, so that no two field sequences encode the same bytes.
+void put_text(std::string& out, std::string_view s) {
+  const auto n = static_cast<uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(s);
+}
+template <typename T>
+void put_int(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = chars::lower(c);
@@ -99,6 +110,20 @@ size_t TransactionKey::hash() const {
   return h;
 }
 
+void TransactionKey::encode(std::string& out) const {
+  put_int(out, static_cast<uint8_t>(role_));
+  put_int(out, static_cast<uint8_t>(rule_));
+  put_int(out, port_);
+  put_int(out, cseq_);
+  put_text(out, method_);
+  put_text(out, branch_);
+  put_text(out, host_);
+  put_text(out, request_uri_);
+  put_text(out, to_tag_);
+  put_text(out, from_tag_);
+  put_text(out, call_id_);
+}
+
 std::optional<MergedRequestKey> MergedRequestKey::of(const Message& request) {
   const NameAddr* to = request.to();
   if (to != nullptr && to->tag_present) return std::nullopt;
@@ -118,6 +143,13 @@ size_t MergedRequestKey::hash() const {
   mix(h, cseq);
   mix(h, hash_text(method));
   return h;
+}
+
+void MergedRequestKey::encode(std::string& out) const {
+  put_int(out, cseq);
+  put_text(out, from_tag);
+  put_text(out, call_id);
+  put_text(out, method);
 }
 
 }  // namespace pinana::sip::transaction

@@ -60,6 +60,9 @@ class TransactionKey {
 
   bool operator==(const TransactionKey&) const = default;
   size_t hash() const;
+  // Appends the key's exact bytes to `out`: two keys encode equal exactly when they compare
+  // equal (every field, length-prefixed). For keeping a key without its seven strings.
+  void encode(std::string& out) const;
 
  private:
   Role role_ = Role::kServer;
@@ -85,6 +88,8 @@ struct MergedRequestKey {
 
   bool operator==(const MergedRequestKey&) const = default;
   size_t hash() const;
+  // Appends the key's exact bytes to `out`, as TransactionKey::encode does.
+  void encode(std::string& out) const;
 };
 
 }  // namespace pinana::sip::transaction

@@ -10,7 +10,11 @@ TransactionTable::TransactionTable(const Clock& clock, TimerConfig config)
 void TransactionTable::purge() {
   for (uint64_t id : retired_) by_id_.erase(id);
   retired_.clear();
-  if (completed_.size() != 0) completed_.expire(clock_.now());
+  if (completed_.size() != 0 || completed_servers_.size() != 0) {
+    const TimePoint now = clock_.now();
+    completed_.expire(now);
+    completed_servers_.expire(now);
+  }
 }
 
 TransactionTable::Slot* TransactionTable::live(TransactionId id) {
@@ -29,10 +33,19 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
   Slot* slot = nullptr;  // looked up only when needed, and once
   // A client transaction entering Completed (its final response arrived over an unreliable
   // transport) leaves the indexes for CompletedClients, which absorbs retransmissions until K.
+  // Likewise a server transaction entering Completed (its final response went out over an
+  // unreliable transport) leaves for CompletedServers, which answers retransmissions until J.
   for (size_t i = 0; i < actions.size(); ++i) {
-    if (actions[i].kind != ActionKind::kStartTimer || actions[i].timer != TimerId::kK) continue;
-    slot = &by_id_.at(id.value);
-    completed_.add(slot->fingerprint, id.value, clock_.now() + actions[i].delay);
+    if (actions[i].kind != ActionKind::kStartTimer) continue;
+    if (actions[i].timer == TimerId::kK) {
+      slot = &by_id_.at(id.value);
+      completed_.add(slot->fingerprint, id.value, clock_.now() + actions[i].delay);
+    } else if (actions[i].timer == TimerId::kJ) {
+      slot = &by_id_.at(id.value);
+      complete_server(*slot, clock_.now() + actions[i].delay);
+    } else {
+      continue;
+    }
     actions[i] = Action::signal(ActionKind::kTerminated);
     break;
   }
@@ -47,6 +60,16 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
   return Outcome{id, actions};
 }
 
+void TransactionTable::complete_server(const Slot& slot, TimePoint deadline) {
+  key_bytes_.clear();
+  slot.key.encode(key_bytes_);
+  merge_bytes_.clear();
+  if (slot.merge) slot.merge->encode(merge_bytes_);
+  const auto& server = std::get<ServerTransaction>(slot.txn);
+  completed_servers_.add(slot.id.value, deadline, slot.fingerprint, key_bytes_,
+                         slot.merge_fingerprint, merge_bytes_, server.last_response());
+}
+
 Result<Outcome> TransactionTable::on_request(const Message& request, Reliability reliability) {
   purge();
   auto key = TransactionKey::for_server(request);
@@ -56,6 +79,20 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
   if (Slot* slot = find_slot(*key, fingerprint)) {
     auto& server = std::get<ServerTransaction>(slot->txn);
     return finish(slot->id, server.on_request());
+  }
+  const TimePoint now = clock_.now();
+  if (completed_servers_.size() != 0) {
+    key_bytes_.clear();
+    const CompletedServers::Entry* done =
+        completed_servers_.find(fingerprint, now, [&](std::string_view stored) {
+          if (key_bytes_.empty()) key->encode(key_bytes_);
+          return stored == key_bytes_;
+        });
+    if (done != nullptr) {  // Completed: the final response again (§17.2.2)
+      Outcome o{TransactionId{done->id}, {}};
+      o.actions.push(Action::send(done->response()));
+      return o;
+    }
   }
 
   // ACK (to a 2xx, or to a final this stack never sent) and INVITE have no non-INVITE
@@ -68,10 +105,16 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
 
   std::optional<MergedRequestKey> merge = MergedRequestKey::of(request);
   const uint64_t merge_fingerprint = merge.has_value() ? merge->hash() : 0;
-  const bool merged =
-      merge.has_value() && by_merge_.find(merge_fingerprint, [&merge](const Slot& s) {
-        return s.merge.has_value() && *s.merge == *merge;
-      }) != nullptr;
+  bool merged = merge.has_value() && by_merge_.find(merge_fingerprint, [&merge](const Slot& s) {
+    return s.merge.has_value() && *s.merge == *merge;
+  }) != nullptr;
+  if (merge.has_value() && !merged && completed_servers_.size() != 0) {
+    merge_bytes_.clear();
+    merged = completed_servers_.merged(merge_fingerprint, now, [&](std::string_view stored) {
+      if (merge_bytes_.empty()) merge->encode(merge_bytes_);
+      return stored == merge_bytes_;
+    });
+  }
 
   const TransactionId id{next_id_++};
   Slot& slot =
@@ -212,6 +255,9 @@ void TransactionTable::compact() {
   by_merge_.compact();
   retired_.shrink_to_fit();
   completed_.compact();
+  completed_servers_.compact();
+  key_bytes_.shrink_to_fit();
+  merge_bytes_.shrink_to_fit();
 }
 
 }  // namespace pinana::sip::transaction

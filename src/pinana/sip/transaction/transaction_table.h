@@ -21,9 +21,17 @@
 // keeps it through K by itself (CompletedClients: a fingerprint of its key, no request, no
 // timer), and its Outcome tells the owner kTerminated in place of kStartTimer K: nothing from
 // Completed ever concerns the owner. A retransmitted response within K gets an Outcome with the
-// transaction's id and no action; after K it is a kStrayResponse. (No Outcome holds both a kSend
-// and a TU signal, so a TU that calls back into the table from a signal never invalidates bytes
-// still waiting to be sent.)
+// transaction's id and no action; after K it is a kStrayResponse.
+//
+// A server transaction whose final response goes out over an unreliable transport enters
+// Completed for Timer J (64*T1), where it answers retransmissions of its request with that
+// response. The table keeps it through J by itself too (CompletedServers: its key's bytes and
+// the response), so the Outcome of the final is kSend then kTerminated in place of kStartTimer J,
+// and the owner may drop what it kept for the transaction. A retransmission within J gets an
+// Outcome with the transaction's id and a kSend of the response, which the owner routes by the
+// retransmitted request itself (its top Via is the original's, RFC 3261 §18.2.2); it also still
+// makes a merged request a loop. (The only Outcome with both a kSend and a TU signal is that
+// final's; an owner that calls back into the table on kTerminated must send first.)
 //
 // Owned by one thread (its shard's event loop); not thread-safe. The clock must outlive it.
 #pragma once
@@ -43,6 +51,7 @@
 #include "pinana/sip/transaction/action.h"
 #include "pinana/sip/transaction/client_transaction.h"
 #include "pinana/sip/transaction/completed_clients.h"
+#include "pinana/sip/transaction/completed_servers.h"
 #include "pinana/sip/transaction/flat_index.h"
 #include "pinana/sip/transaction/server_transaction.h"
 #include "pinana/sip/transaction/timer_config.h"
@@ -102,9 +111,10 @@ class TransactionTable {
   // The live transaction `id`, or null (unknown, terminated, or of the other role).
   const ServerTransaction* server(TransactionId id) const;
   const ClientTransaction* client(TransactionId id) const;
-  // Transactions in the indexes; completed client transactions waiting out Timer K not counted.
+  // Transactions in the indexes; completed transactions waiting out Timer K or J not counted.
   size_t size() const { return by_key_.size(); }
   size_t completed_clients() const { return completed_.size(); }
+  size_t completed_servers() const { return completed_servers_.size(); }
   const TimerConfig& config() const { return config_; }
 
   // Gives back the index memory a past burst left behind (hash tables keep their peak bucket
@@ -138,15 +148,20 @@ class TransactionTable {
   Outcome finish(TransactionId id, Actions actions);
   void purge();
   Result<Outcome> start_client(TransactionKey key, Reliability reliability, std::string bytes);
+  // Keeps the server transaction of `slot`, whose final response just went out over an
+  // unreliable transport, in completed_servers_ until `deadline` (Timer J).
+  void complete_server(const Slot& slot, TimePoint deadline);
 
   const Clock& clock_;
   TimerConfig config_;
   uint64_t next_id_ = 1;
   FlatIndex<Slot> by_key_;  // the live transactions by key fingerprint
   std::unordered_map<uint64_t, Slot> by_id_;
-  FlatIndex<Slot> by_merge_;       // transactions by MergedRequestKey fingerprint (§8.2.2.2)
-  std::vector<uint64_t> retired_;  // terminated; erased from by_id_ at the next call
-  CompletedClients completed_;     // client transactions in Completed, waiting out Timer K
+  FlatIndex<Slot> by_merge_;             // transactions by MergedRequestKey fingerprint (§8.2.2.2)
+  std::vector<uint64_t> retired_;        // terminated; erased from by_id_ at the next call
+  CompletedClients completed_;           // client transactions in Completed, waiting out Timer K
+  CompletedServers completed_servers_;   // server transactions in Completed, waiting out Timer J
+  std::string key_bytes_, merge_bytes_;  // scratch for encoded keys
 };
 
 }  // namespace pinana::sip::transaction

@@ -328,11 +328,17 @@ void SipAgent::on_request(tp::IncomingMessage& in) {
     return;
   }
   const TxnId id = outcome->id;
-  if (id.valid() && !servers_.count(id)) {
+  // A new transaction keeps where its responses go; a retransmission that a Completed one
+  // answers is routed by its own top Via, the original's (RFC 3261 §18.2.2).
+  const bool fresh = outcome->actions.has(tx::ActionKind::kDeliverRequest) ||
+                     outcome->actions.has(tx::ActionKind::kAnswerLoopDetected);
+  std::optional<tp::Destination> reply_to;
+  if (id.valid() &&
+      (fresh || (outcome->actions.has(tx::ActionKind::kSend) && !servers_.count(id)))) {
     auto dest = tp::route_response(req);
-    tp::Destination d = dest.ok() ? dest.value() : source;
-    d.transport = tp::TransportKind::kUdp;
-    servers_[id] = d;
+    reply_to = dest.ok() ? dest.value() : source;
+    reply_to->transport = tp::TransportKind::kUdp;
+    if (fresh) servers_[id] = *reply_to;
   }
   for (const auto& a : outcome->actions) {
     if (a.kind == tx::ActionKind::kAnswerLoopDetected) respond(id, req, 482);
@@ -341,7 +347,7 @@ void SipAgent::on_request(tp::IncomingMessage& in) {
       send(source, psip::make_response(req, 405, {}, token(6), allow));
     }
   }
-  execute(outcome.value());
+  execute(outcome.value(), reply_to ? &*reply_to : nullptr);
   if (outcome->actions.has(tx::ActionKind::kDeliverRequest)) handle_request(id, req);
 }
 
@@ -500,7 +506,7 @@ void SipAgent::report_failure(TxnId id) {
 
 // ---- actions, timers, shutdown ----------------------------------------------------------------
 
-void SipAgent::execute(const tx::Outcome& outcome) {
+void SipAgent::execute(const tx::Outcome& outcome, const tp::Destination* reply_to) {
   const TxnId id = outcome.id;
   for (const auto& a : outcome.actions) {
     switch (a.kind) {
@@ -509,6 +515,8 @@ void SipAgent::execute(const tx::Outcome& outcome) {
           send(s->second, a.bytes);
         } else if (clients_.count(id)) {
           send(hub_, a.bytes);
+        } else if (reply_to != nullptr) {
+          send(*reply_to, a.bytes);
         }
         break;
       case tx::ActionKind::kStartTimer:

@@ -162,7 +162,10 @@ class SipAgent final : public pinana::sip::transport::TransportUser {
   std::string via();
   std::string token(size_t bytes = 8);
 
-  void execute(const pinana::sip::transaction::Outcome& outcome);
+  // Carries out the table's actions. A kSend for a transaction without a context (a Completed
+  // one answering a retransmission) goes to `reply_to`, routed from that retransmission.
+  void execute(const pinana::sip::transaction::Outcome& outcome,
+               const pinana::sip::transport::Destination* reply_to = nullptr);
   void send(const pinana::sip::transport::Destination& to, std::string_view bytes);
   void pump();
   void check_drained();

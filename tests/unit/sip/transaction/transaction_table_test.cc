@@ -82,10 +82,14 @@ TEST_F(TransactionTableTest, NewRequestCreatesServerTransactionAndRetransmission
   EXPECT_TRUE(again.actions.empty());
   EXPECT_EQ(table_.size(), 1u);
 
-  // After the TU's final, retransmissions get it again.
+  // After the TU's final (over UDP) the table keeps the transaction through Timer J by itself:
+  // the owner is told it terminated, right after the send, and retransmissions get the final again.
   Outcome done = answer(first.id, 200, k200);
-  ASSERT_TRUE(done.actions.has(K::kSend));
+  EXPECT_EQ(kinds(done.actions), (std::vector<K>{K::kCancelTimer, K::kSend, K::kTerminated}));
   EXPECT_EQ(done.actions.find(K::kSend)->bytes, k200);
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(table_.completed_servers(), 1u);
+  EXPECT_EQ(table_.server(first.id), nullptr);
   Outcome replay = in(request({}));
   EXPECT_EQ(replay.id, first.id);
   ASSERT_EQ(kinds(replay.actions), (std::vector<K>{K::kSend}));
@@ -95,18 +99,27 @@ TEST_F(TransactionTableTest, NewRequestCreatesServerTransactionAndRetransmission
   Outcome other = in(request({.branch = "z9hG4bKsecond", .cseq = 314160}));
   EXPECT_NE(other.id, first.id);
   EXPECT_TRUE(other.actions.has(K::kDeliverRequest));
-  EXPECT_EQ(table_.size(), 2u);
+  EXPECT_EQ(table_.size(), 1u);
+  // Another sent-by or method with the same branch is another transaction too, not a replay.
+  Outcome elsewhere = in(request({.via_host = "198.51.100.9"}));
+  EXPECT_NE(elsewhere.id, first.id);
+  EXPECT_FALSE(elsewhere.actions.has(K::kSend));
 }
 
 TEST_F(TransactionTableTest, TimerJRemovesCompletedServerTransactionOverUdp) {
   Outcome o = in(request({}));
   apply(o);
   apply(answer(o.id, 200, k200));
+  EXPECT_EQ(terminated_, (std::vector<uint64_t>{o.id.value})) << "the owner's part is over";
+  EXPECT_TRUE(timers_.empty()) << "J is the table's own";
   run_until(Duration(31999));
-  EXPECT_EQ(table_.size(), 1u);
+  Outcome replay = in(request({}));
+  EXPECT_EQ(replay.id, o.id);
+  ASSERT_EQ(kinds(replay.actions), (std::vector<K>{K::kSend}));
+  EXPECT_EQ(replay.actions[0].bytes, k200);
+  EXPECT_EQ(table_.completed_servers(), 1u);
   run_until(Duration(1));
   EXPECT_EQ(table_.size(), 0u);
-  EXPECT_EQ(terminated_, (std::vector<uint64_t>{o.id.value}));
   EXPECT_EQ(table_.server(o.id), nullptr);
   // Late fires and TU calls for a removed transaction do nothing.
   EXPECT_TRUE(table_.on_timer(o.id, TimerId::kJ).actions.empty());
@@ -202,6 +215,54 @@ TEST_F(TransactionTableTest, RequestsThatDoNotMergeAreDelivered) {
       in(request({.branch = "z9hG4bKb5", .from_tag = "9"})).actions.has(K::kDeliverRequest));
   EXPECT_TRUE(
       in(request({.branch = "z9hG4bKb6", .call_id = "x@y"})).actions.has(K::kDeliverRequest));
+}
+
+TEST_F(TransactionTableTest, MergedRequestWhileTheOriginalIsCompletedIsStillALoop) {
+  Outcome first = in(request({}));
+  apply(answer(first.id, 200, k200));  // UDP: Completed, kept by the table until J
+  Message forked = request({.via_host = "198.51.100.7", .branch = "z9hG4bKfork2"});
+  Outcome merged = in(forked);
+  EXPECT_TRUE(merged.actions.has(K::kAnswerLoopDetected));
+  EXPECT_FALSE(merged.actions.has(K::kDeliverRequest));
+  // Its 482 completes it too, without a merged-request key of its own: after the original's J a
+  // third copy is a request like any other.
+  apply(answer(merged.id, 482, make_response(forked, 482, "Loop Detected", "t482")));
+  EXPECT_EQ(table_.completed_servers(), 2u);
+  run_until(Duration(32000));
+  Outcome third = in(request({.via_host = "198.51.100.8", .branch = "z9hG4bKfork3"}));
+  EXPECT_TRUE(third.actions.has(K::kDeliverRequest));
+  EXPECT_EQ(table_.completed_servers(), 0u);
+}
+
+TEST_F(TransactionTableTest, ManyCompletedServersAnswerExactlyTheirOwnRetransmissions) {
+  // 5,000 requests over UDP, each answered with its own body; then every retransmission gets its
+  // own response, also after a compact, and none after J.
+  std::vector<std::pair<TransactionId, std::string>> done;
+  auto spec = [](int i) {
+    RequestSpec r;
+    r.branch = "z9hG4bKmany" + std::to_string(i);
+    r.call_id = "many" + std::to_string(i);
+    return r;
+  };
+  for (int i = 0; i < 5000; ++i) {
+    Outcome o = in(request(spec(i)));
+    std::string bytes = "SIP/2.0 200 OK\r\nX-N: " + std::to_string(i) + "\r\n\r\n";
+    apply(answer(o.id, 200, bytes));
+    done.emplace_back(o.id, bytes);
+    if (i == 2500) table_.compact();
+  }
+  EXPECT_EQ(table_.size(), 0u);
+  EXPECT_EQ(table_.completed_servers(), 5000u);
+  for (int i = 0; i < 5000; i += 7) {
+    Outcome r = in(request(spec(i)));
+    ASSERT_EQ(r.id, done[i].first) << i;
+    ASSERT_EQ(kinds(r.actions), (std::vector<K>{K::kSend})) << i;
+    EXPECT_EQ(r.actions[0].bytes, done[i].second) << i;
+  }
+  run_until(Duration(32000));
+  Outcome after = in(request(spec(9)));
+  EXPECT_TRUE(after.actions.has(K::kDeliverRequest));
+  EXPECT_EQ(table_.completed_servers(), 0u);
 }
 
 TEST_F(TransactionTableTest, MergeDetectionEndsWithTheOriginalTransaction) {
