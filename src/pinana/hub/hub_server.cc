@@ -123,6 +123,10 @@ HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig 
 
   presence_ = std::make_unique<presence::PresenceService>(
       clock_, registry_, presence_config(config_, registry_, config_.listen.front().port));
+  // A NOTIFY's buffer goes from the presence core to its client transaction, which hands it back
+  // once the 2xx has come: the next NOTIFY is built in it.
+  presence_->build_notifies_from(&buffers_);
+  table_.recycle_requests_into(&buffers_);
 
   if (!config_.users.empty()) {
     sip::auth::DigestServerOptions o;
@@ -175,6 +179,7 @@ Status HubServer::start() {
     // Port 0 was configured: rebuild the (still empty) presence core with the bound port.
     presence_ = std::make_unique<presence::PresenceService>(
         clock_, registry_, presence_config(config_, registry_, bound_.front().port));
+    presence_->build_notifies_from(&buffers_);
   }
   return Status::Ok();
 }
@@ -551,6 +556,7 @@ void HubServer::release_memory() {
   }
   if (!after_burst_ || live > txn_peak_ / 4) return;
   table_.compact();
+  buffers_.release();
   servers_.rehash(0);
   clients_.rehash(0);
   timers_.compact();

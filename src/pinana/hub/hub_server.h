@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "pinana/base/buffer_pool.h"
 #include "pinana/base/clock.h"
 #include "pinana/base/log.h"
 #include "pinana/hub/hub_config.h"
@@ -115,6 +116,7 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::unique_ptr<sip::transport::TcpTransport> tcp_;
   std::vector<sip::transport::Endpoint> bound_;
 
+  BufferPool buffers_{4096};  // NOTIFY texts, recycled (before table_ and presence_, which use it)
   sip::transaction::TransactionTable table_;
   std::vector<std::unique_ptr<presence::EventPackage>> packages_;
   presence::PackageRegistry registry_;

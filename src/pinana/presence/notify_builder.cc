@@ -1,5 +1,7 @@
 #include "pinana/presence/notify_builder.h"
 
+#include <charconv>
+
 #include "pinana/sip/header_values.h"
 #include "pinana/sip/writer.h"
 
@@ -11,9 +13,9 @@ std::string event_header_value(const SubscriptionKeyView& key) {
   return v;
 }
 
-std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
+std::string build_notify(const ServerSubscription& s, const NotifyParams& p, std::string out) {
   const SubscriptionDialogView d = s.dialog();
-  std::string out;
+  out.clear();
   out.reserve(640 + (p.body ? p.body->text.size() : 0));
   sip::MessageWriter w(out);
 
@@ -31,20 +33,21 @@ std::string build_notify(const ServerSubscription& s, const NotifyParams& p) {
   }
   w.request_line("NOTIFY", strict ? first_route_uri : std::string_view(d.remote_target));
 
-  std::string via = "SIP/2.0/";
-  via.append(to_string(s.flow().transport)).push_back(' ');
-  via.append(p.via_sent_by).append(";rport;branch=z9hG4bK").append(p.branch);
-  w.header("Via", via);
+  const std::string_view via[] = {"SIP/2.0/",    to_string(s.flow().transport), " ",
+                                  p.via_sent_by, ";rport;branch=z9hG4bK",       p.branch};
+  w.header_parts("Via", via);
   w.header("Max-Forwards", uint64_t{70});
   for (size_t i = strict ? 1 : 0; i < d.route_set.size(); ++i) w.header("Route", d.route_set[i]);
   if (strict) w.header("Route", std::string("<").append(d.remote_target).append(">"));
   w.header("From", d.local_party);
   w.header("To", d.remote_party);
   w.header("Call-ID", s.key().call_id);
-  std::string cseq = std::to_string(p.cseq);
-  cseq.append(" NOTIFY");
-  w.header("CSeq", cseq);
-  w.header("Contact", std::string("<").append(p.contact_uri).append(">"));
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, p.cseq).ptr;
+  const std::string_view cseq[] = {std::string_view(digits, end - digits), " NOTIFY"};
+  w.header_parts("CSeq", cseq);
+  const std::string_view contact[] = {"<", p.contact_uri, ">"};
+  w.header_parts("Contact", contact);
   w.header("Event", event_header_value(s.key()));
   w.header("Subscription-State", p.subscription_state);
   if (p.body != nullptr && !p.body->content_type.empty())

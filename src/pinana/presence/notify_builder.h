@@ -27,7 +27,9 @@ struct NotifyParams {
   const Body* body = nullptr;           // null or empty content type: no body
 };
 
-std::string build_notify(const ServerSubscription& subscription, const NotifyParams& params);
+// `out` is the buffer to build into (cleared first; a recycled one keeps its capacity).
+std::string build_notify(const ServerSubscription& subscription, const NotifyParams& params,
+                         std::string out = {});
 
 // The Event header value of a subscription: "presence" or "presence;id=abc".
 std::string event_header_value(const SubscriptionKeyView& key);

@@ -1,6 +1,7 @@
 #include "pinana/presence/presence_service.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <utility>
 
@@ -296,13 +297,17 @@ void PresenceService::pump(ServerSubscription& s, Actions& out) {
     }
   }
 
-  std::string state;
+  std::string& state = state_scratch_;
   if (final) {
     state = "terminated;reason=";
     state.append(to_string(*s.termination()));
   } else {
     const auto left = std::chrono::ceil<std::chrono::seconds>(s.expires_at() - clock_.now());
-    state = "active;expires=" + std::to_string(std::max<int64_t>(left.count(), 0));
+    char digits[24];
+    const auto end =
+        std::to_chars(digits, digits + sizeof digits, std::max<int64_t>(left.count(), 0)).ptr;
+    state = "active;expires=";
+    state.append(digits, end);
   }
   NotifyParams p;
   p.contact_uri = config_.contact_uri;
@@ -312,8 +317,9 @@ void PresenceService::pump(ServerSubscription& s, Actions& out) {
   p.cseq = s.begin_notify(final);
   p.subscription_state = state;
   p.body = body;
-  out.notifies.push_back(
-      OutgoingNotify{s.id(), s.flow(), build_notify(s, p), std::string("z9hG4bK").append(branch)});
+  out.notifies.push_back(OutgoingNotify{s.id(), s.flow(),
+                                        build_notify(s, p, pool_ ? pool_->take() : std::string()),
+                                        std::string("z9hG4bK").append(branch)});
   ++notifies_sent_;
 }
 

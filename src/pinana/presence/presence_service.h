@@ -43,6 +43,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pinana/base/buffer_pool.h"
 #include "pinana/base/clock.h"
 #include "pinana/presence/actions.h"
 #include "pinana/presence/package_registry.h"
@@ -108,6 +109,10 @@ class PresenceService {
   // observable; the owner calls it between requests, after the burst's transactions are gone.
   void compact();
 
+  // NOTIFY texts are built into buffers taken from `pool` (null: fresh ones). The pool must
+  // outlive the service; the owner gives the buffers back when it is done with them.
+  void build_notifies_from(BufferPool* pool) { pool_ = pool; }
+
   // Read-only views for tests, metrics and diagnostics.
   const PublicationStore& publications() const { return store_; }
   const SubscriptionManager& subscriptions() const { return subscriptions_; }
@@ -145,6 +150,8 @@ class PresenceService {
   SubscriptionManager subscriptions_;
   RenderCache renders_;
   std::vector<SubscriptionId> touched_;
+  BufferPool* pool_ = nullptr;
+  std::string state_scratch_;  // the Subscription-State value of the NOTIFY being built
   bool shutting_down_ = false;
 
   uint64_t subscribes_accepted_ = 0;

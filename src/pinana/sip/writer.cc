@@ -18,6 +18,12 @@ void MessageWriter::header(std::string_view name, std::string_view value) {
   out_.append(name).append(": ").append(value).append("\r\n");
 }
 
+void MessageWriter::header_parts(std::string_view name, std::span<const std::string_view> parts) {
+  out_.append(name).append(": ");
+  for (std::string_view p : parts) out_.append(p);
+  out_.append("\r\n");
+}
+
 void MessageWriter::header(std::string_view name, uint64_t value) {
   out_.append(name).append(": ");
   header_value_number(value);

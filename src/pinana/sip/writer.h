@@ -23,6 +23,8 @@ class MessageWriter {
   void status_line(int code, std::string_view reason);
   void header(std::string_view name, std::string_view value);
   void header(std::string_view name, uint64_t value);
+  // A header whose value is the concatenation of `parts` (no temporary string).
+  void header_parts(std::string_view name, std::span<const std::string_view> parts);
   // Ends the header section: Content-Type (when given), Content-Length, the empty line, the body.
   void finish(std::string_view content_type = {}, std::string_view body = {});
 

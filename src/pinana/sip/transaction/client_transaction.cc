@@ -72,6 +72,7 @@ void ClientTransaction::complete(Actions& out) {
   state_ = ClientState::kCompleted;
   // Nothing is resent from Completed; Timer K only absorbs response retransmissions, so the
   // request's bytes (often a NOTIFY with a body) need not wait for it.
+  if (pool_ != nullptr) pool_->give(std::move(request_));
   std::string().swap(request_);
   const Duration k = config_.timer_k(reliability_);
   if (k > Duration(0)) {

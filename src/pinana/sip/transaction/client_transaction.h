@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "pinana/base/buffer_pool.h"
 #include "pinana/base/clock.h"
 #include "pinana/sip/message.h"
 #include "pinana/sip/transaction/action.h"
@@ -56,6 +57,9 @@ class ClientTransaction {
   Reliability reliability() const { return reliability_; }
   // The request's bytes; "" once Completed (nothing is resent from there).
   std::string_view request() const { return request_; }
+  // Where the request's buffer goes once it is no longer needed (Completed), instead of being
+  // freed. Null (the default): freed. The pool must outlive the transaction.
+  void recycle_into(BufferPool* pool) { pool_ = pool; }
   // The interval Timer E was last armed with (0 before start and on reliable transports).
   Duration timer_e_interval() const { return e_interval_; }
 
@@ -66,6 +70,7 @@ class ClientTransaction {
   TimerConfig config_;
   TimerSet timers_;
   std::string request_;
+  BufferPool* pool_ = nullptr;
   Duration e_interval_{0};
   Reliability reliability_;
   ClientState state_ = ClientState::kTrying;

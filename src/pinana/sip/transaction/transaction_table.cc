@@ -193,7 +193,9 @@ Result<Outcome> TransactionTable::start_client(TransactionKey key, Reliability r
                                          clock_, config_, reliability, std::move(bytes)))
           .first->second;
   by_key_.insert(slot.fingerprint, &slot);
-  return finish(id, std::get<ClientTransaction>(slot.txn).start());
+  auto& client = std::get<ClientTransaction>(slot.txn);
+  client.recycle_into(pool_);
+  return finish(id, client.start());
 }
 
 Result<Outcome> TransactionTable::send_response(TransactionId id, int status, std::string bytes) {

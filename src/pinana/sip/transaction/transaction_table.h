@@ -117,6 +117,10 @@ class TransactionTable {
   size_t completed_servers() const { return completed_servers_.size(); }
   const TimerConfig& config() const { return config_; }
 
+  // Client transactions started from now on give their request's buffer to `pool` once it is no
+  // longer needed (ClientTransaction::recycle_into). Null: freed. The pool must outlive the table.
+  void recycle_requests_into(BufferPool* pool) { pool_ = pool; }
+
   // Gives back the index memory a past burst left behind (hash tables keep their peak bucket
   // count). For the owner to call once the table has shrunk well below its peak.
   void compact();
@@ -162,6 +166,7 @@ class TransactionTable {
   CompletedClients completed_;           // client transactions in Completed, waiting out Timer K
   CompletedServers completed_servers_;   // server transactions in Completed, waiting out Timer J
   std::string key_bytes_, merge_bytes_;  // scratch for encoded keys
+  BufferPool* pool_ = nullptr;
 };
 
 }  // namespace pinana::sip::transaction

@@ -360,6 +360,31 @@ TEST_F(TransactionTableTest, ClientTransactionRoutesResponsesAndTimesOut) {
   EXPECT_FALSE(table_.find(*TransactionKey::for_client(req)).has_value());
 }
 
+TEST_F(TransactionTableTest, ClientRequestBuffersGoToThePoolOnceCompleted) {
+  BufferPool pool(2, 4096);
+  table_.recycle_requests_into(&pool);
+  std::vector<const char*> buffers;
+  for (int i = 0; i < 3; ++i) {
+    const std::string branch = "z9hG4bKpool" + std::to_string(i);
+    std::string bytes = request({.method = "NOTIFY", .branch = branch}).serialize();
+    bytes.reserve(1500);
+    buffers.push_back(bytes.data());
+    auto s = table_.start_client("NOTIFY", branch, Reliability::kUnreliable, std::move(bytes));
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(pool.spares(), static_cast<size_t>(i == 0 ? 0 : std::min(i, 2)));
+    EXPECT_EQ(s->actions.find(K::kSend)->bytes.data(), buffers.back()) << "sent from its buffer";
+    table_.on_response(response({.branch = branch, .cseq_method = "NOTIFY"}));
+  }
+  EXPECT_EQ(pool.spares(), 2u) << "at most max_spares kept";
+  std::string again = pool.take();
+  EXPECT_TRUE(again.empty());
+  EXPECT_GE(again.capacity(), 1500u);
+  EXPECT_EQ(again.data(), buffers[1]) << "the last one given back comes first";
+  pool.release();
+  EXPECT_EQ(pool.spares(), 0u);
+  EXPECT_TRUE(pool.take().empty());
+}
+
 TEST_F(TransactionTableTest, ClientFinalDeliveredOnceThenAbsorbedUntilTimerK) {
   Message req = request({.method = "PUBLISH", .branch = "z9hG4bKc1"});
   auto s = table_.start_client(req, Reliability::kUnreliable);
