@@ -7,7 +7,7 @@ namespace pinana::presence {
 
 const ServerPublication* PublicationStore::find(const ResourceKey& resource,
                                                 std::string_view etag) const {
-  auto it = by_etag_.find(std::string(etag));
+  auto it = by_etag_.find(etag);
   if (it == by_etag_.end()) return nullptr;
   const ServerPublication& p = *by_id_.at(it->second);
   return p.resource() == resource ? &p : nullptr;

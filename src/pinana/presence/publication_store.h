@@ -12,10 +12,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -88,7 +90,11 @@ class PublicationStore {
   void rebuild_views(ResourceState& state) const;
 
   std::unordered_map<PublicationId, std::unique_ptr<ServerPublication>> by_id_;
-  std::unordered_map<std::string, PublicationId> by_etag_;
+  struct TextHash {  // lets by_etag_ be searched with a string_view, without a copy
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, PublicationId, TextHash, std::equal_to<>> by_etag_;
   std::set<std::pair<TimePoint, PublicationId>> by_expiry_;
   std::unordered_map<ResourceKey, ResourceState> resources_;
   uint64_t next_id_ = 1;

@@ -7,6 +7,10 @@
 namespace pinana::sip::transaction {
 namespace {
 
+// RFC 3261 §8.1.1.7. Keys of the RFC 3261 rule keep their branch without it: 12 random characters
+// after it then fit std::string's inline buffer.
+constexpr std::string_view kMagicCookie = "z9hG4bK";
+
 // boost::hash_combine's mixing step, so equal fields in different positions hash differently.
 void mix(size_t& seed, size_t h) {
   seed ^= h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
@@ -50,10 +54,12 @@ Result<TransactionKey> TransactionKey::for_server(const Message& request) {
   TransactionKey k;
   k.role_ = Role::kServer;
   k.method_ = key_method(request);
-  k.branch_ = via->branch();
+  const bool rfc3261 = via->rfc3261_branch();
+  const std::string_view branch = via->branch();
+  k.branch_ = rfc3261 ? branch.substr(kMagicCookie.size()) : branch;
   k.host_ = lower(via->host);
   k.port_ = via->has_port ? via->port : 0;
-  if (via->rfc3261_branch()) {
+  if (rfc3261) {
     k.rule_ = Rule::kRfc3261;
     return k;
   }
@@ -76,21 +82,20 @@ Result<TransactionKey> TransactionKey::for_client(const Message& message) {
   k.role_ = Role::kClient;
   k.rule_ = Rule::kRfc3261;
   k.method_ = cseq->method;
-  k.branch_ = via->branch();
+  k.branch_ = via->branch().substr(kMagicCookie.size());
   return k;
 }
 
 Result<TransactionKey> TransactionKey::for_client(std::string_view method,
                                                   std::string_view branch) {
   // Via::rfc3261_branch(): the magic cookie (compared as written) and something after it.
-  constexpr std::string_view kCookie = "z9hG4bK";
-  if (branch.size() <= kCookie.size() || branch.substr(0, kCookie.size()) != kCookie)
+  if (branch.size() <= kMagicCookie.size() || branch.substr(0, kMagicCookie.size()) != kMagicCookie)
     return Error{0, "top Via has no RFC 3261 branch"};
   TransactionKey k;
   k.role_ = Role::kClient;
   k.rule_ = Rule::kRfc3261;
   k.method_ = method;
-  k.branch_ = branch;
+  k.branch_ = branch.substr(kMagicCookie.size());
   return k;
 }
 

@@ -48,6 +48,7 @@ class TransactionKey {
   Role role() const { return role_; }
   Rule rule() const { return rule_; }
   std::string_view method() const { return method_; }  // "INVITE" for an ACK
+  // The top Via branch; for the RFC 3261 rule without the magic cookie, which all such have.
   std::string_view branch() const { return branch_; }
   std::string_view sent_by_host() const { return host_; }  // lower-cased; server keys only
   uint16_t sent_by_port() const { return port_; }          // 0 when the Via has no port

@@ -49,9 +49,10 @@ bool is_xml_text(std::string_view s) {
   return true;
 }
 
+// Views into the pugixml document, which outlives the TreeBuilder's work.
 struct Binding {
-  std::string prefix;  // empty: the default namespace
-  std::string uri;
+  std::string_view prefix;  // empty: the default namespace
+  std::string_view uri;
 };
 
 class TreeBuilder {
@@ -69,7 +70,7 @@ class TreeBuilder {
   }
 
   // The URI bound to `prefix` (empty: the default namespace) in the current scope, or null.
-  const std::string* lookup(std::string_view prefix) const {
+  const std::string_view* lookup(std::string_view prefix) const {
     for (auto it = scope_.rbegin(); it != scope_.rend(); ++it)
       if (it->prefix == prefix) return &it->uri;
     return nullptr;
@@ -97,17 +98,17 @@ class TreeBuilder {
       const std::string_view value = a.value();
       if (!is_xml_text(name) || !is_xml_text(value)) return fail("bad characters in XML");
       if (name == "xmlns") {
-        scope_.push_back({"", std::string(value)});
+        scope_.push_back({"", value});
       } else if (name.starts_with("xmlns:")) {
         const std::string_view p = name.substr(6);
         if (p.empty() || value.empty() || p == "xmlns" || p == "xml")
           return fail("bad namespace declaration");
-        scope_.push_back({std::string(p), std::string(value)});
+        scope_.push_back({p, value});
       }
     }
     std::string_view prefix, local;
     if (!split_qname(node.name(), prefix, local)) return fail("bad element name");
-    const std::string* uri = prefix == "xml" ? nullptr : lookup(prefix);
+    const std::string_view* uri = prefix == "xml" ? nullptr : lookup(prefix);
     if (uri == nullptr) {
       return fail(prefix.empty() ? "element <" + std::string(local) + "> in no namespace"
                                  : "undeclared namespace prefix '" + std::string(prefix) + "'");
@@ -126,7 +127,7 @@ class TreeBuilder {
       if (!split_qname(name, ap, al)) return fail("bad attribute name");
       XmlAttribute attr;
       if (!ap.empty()) {
-        const std::string* auri = ap == "xml" ? nullptr : lookup(ap);
+        const std::string_view* auri = ap == "xml" ? nullptr : lookup(ap);
         if (ap == "xml") {
           attr.ns = kXmlNamespace;
         } else if (auri == nullptr || auri->empty()) {
