@@ -322,26 +322,30 @@ class RawPeer {
     socket_.send_to(boost::asio::buffer(text), {to.address, to.port});
     return text;
   }
+  // From now on every datagram that arrives is appended to `received` (sender in `last_from`).
+  void collect() {
+    socket_.async_receive_from(boost::asio::buffer(buf_), last_from,
+                               [this](const boost::system::error_code& ec, size_t n) {
+                                 if (ec) return;
+                                 received.emplace_back(buf_.data(), n);
+                                 collect();
+                               });
+  }
   boost::asio::ip::udp::socket socket_;
+  std::vector<std::string> received;
+  boost::asio::ip::udp::endpoint last_from;
   int n_ = 0;
+
+ private:
+  std::array<char, 8192> buf_{};
 };
 
 TEST_F(SipAgentTest, ServesOptionsAndRefusesUnknownNotifies) {
   start_hub();
   auto a = agent("node-a");
   RawPeer peer(io_);
-  std::vector<std::string> answers;
-  std::array<char, 4096> buf{};
-  boost::asio::ip::udp::endpoint from;
-  std::function<void()> receive = [&] {
-    peer.socket_.async_receive_from(boost::asio::buffer(buf), from,
-                                    [&](const boost::system::error_code& ec, size_t n) {
-                                      if (ec) return;
-                                      answers.emplace_back(buf.data(), n);
-                                      receive();
-                                    });
-  };
-  receive();
+  const std::vector<std::string>& answers = peer.received;
+  peer.collect();
   peer.exchange(a->local(), "OPTIONS", "");
   ASSERT_TRUE(run_until([&] { return answers.size() == 1; }));
   EXPECT_EQ(answers[0].rfind("SIP/2.0 200", 0), 0u) << answers[0];
@@ -379,18 +383,8 @@ TEST_F(SipAgentTest, NotifyWithALowerCSeqGets500AndIsNotDelivered) {
   const tp::Endpoint peer_ep{peer.socket_.local_endpoint().address(),
                              peer.socket_.local_endpoint().port()};
   auto a = agent("node-a", {}, peer_ep);
-  std::vector<std::string> got;
-  std::array<char, 8192> buf{};
-  boost::asio::ip::udp::endpoint from;
-  std::function<void()> receive = [&] {
-    peer.socket_.async_receive_from(boost::asio::buffer(buf), from,
-                                    [&](const boost::system::error_code& ec, size_t n) {
-                                      if (ec) return;
-                                      got.emplace_back(buf.data(), n);
-                                      receive();
-                                    });
-  };
-  receive();
+  const std::vector<std::string>& got = peer.received;
+  peer.collect();
   watch(*a, 60);
   ASSERT_TRUE(run_until([&] { return !got.empty(); }));
   const std::string sub = got[0];
@@ -404,7 +398,7 @@ TEST_F(SipAgentTest, NotifyWithALowerCSeqGets500AndIsNotDelivered) {
                          "\r\nCSeq: " + header_of(sub, "CSeq") +
                          "\r\nContact: <sip:peer@127.0.0.1:" + std::to_string(peer_ep.port) +
                          ">\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n";
-  peer.socket_.send_to(boost::asio::buffer(ok), from);
+  peer.socket_.send_to(boost::asio::buffer(ok), peer.last_from);
   const tp::Endpoint agent_ep = a->local();
   auto notify = [&](int cseq, const std::string& body) {
     const std::string text =
