@@ -229,14 +229,14 @@ void HubServer::on_request(tp::IncomingMessage& in) {
                      outcome->actions.has(tx::ActionKind::kAnswerLoopDetected);
   std::optional<tp::Destination> reply_to;
   if (id.valid() &&
-      (fresh || (outcome->actions.has(tx::ActionKind::kSend) && !servers_.count(id)))) {
+      (fresh || (outcome->actions.has(tx::ActionKind::kSend) && !servers_.find(id)))) {
     auto dest = tp::route_response(req, in.connection);
     reply_to = dest.ok() ? dest.value()
                          : tp::Destination{in.transport, in.remote.address_text(), in.remote.port,
                                            in.connection};
     reply_to->transport = in.transport;
     if (tp::is_reliable(in.transport)) reply_to->connection = in.connection;
-    if (fresh) servers_[id] = ServerCtx{*reply_to};
+    if (fresh) servers_.set(id, ServerCtx{*reply_to});
   }
   bool delivered = false;
   for (const auto& a : outcome->actions) {
@@ -426,21 +426,22 @@ void HubServer::send_notify(presence::OutgoingNotify n) {
   const auto reliability =
       tp::is_reliable(to.transport) ? tx::Reliability::kReliable : tx::Reliability::kUnreliable;
   // The core built the request and names its branch: no need to parse it back for the key.
-  auto out = table_.start_client("NOTIFY", n.branch, reliability, std::move(n.request));
+  auto out = table_.start_client_with_fresh_branch("NOTIFY", n.branch_id, reliability,
+                                                   std::move(n.request));
   if (!out.ok()) {  // a bug in the core, but never leave the watcher hanging
     run_presence(presence_->on_notify_result(n.subscription, presence::kNotifyNoResponse));
     return;
   }
-  clients_[out->id] = ClientCtx{n.subscription, std::move(to), false};
+  clients_.set(out->id, ClientCtx{n.subscription, std::move(to), false});
   execute(out.value());
 }
 
 void HubServer::notify_outcome(TxnId id, int status) {
-  auto it = clients_.find(id);
-  if (it == clients_.end() || it->second.reported) return;
-  it->second.reported = true;
+  ClientCtx* c = clients_.find(id);
+  if (c == nullptr || c->reported) return;
+  c->reported = true;
   metrics_.notify_result(status);
-  run_presence(presence_->on_notify_result(it->second.subscription, status));
+  run_presence(presence_->on_notify_result(c->subscription, status));
 }
 
 void HubServer::execute(const tx::Outcome& outcome, const tp::Destination* reply_to) {
@@ -448,10 +449,10 @@ void HubServer::execute(const tx::Outcome& outcome, const tp::Destination* reply
   for (const auto& a : outcome.actions) {
     switch (a.kind) {
       case tx::ActionKind::kSend: {
-        if (auto s = servers_.find(id); s != servers_.end()) {
-          send(s->second.reply_to, a.bytes);
-        } else if (auto c = clients_.find(id); c != clients_.end()) {
-          send(c->second.to, a.bytes);
+        if (const ServerCtx* s = servers_.find(id)) {
+          send(s->reply_to, a.bytes);
+        } else if (const ClientCtx* c = clients_.find(id)) {
+          send(c->to, a.bytes);
         } else if (reply_to != nullptr) {
           send(*reply_to, a.bytes);
         }
@@ -466,9 +467,8 @@ void HubServer::execute(const tx::Outcome& outcome, const tp::Destination* reply
         break;
       case tx::ActionKind::kTerminated:
         servers_.erase(id);
-        if (auto c = clients_.find(id); c != clients_.end()) {
-          const bool reported = c->second.reported;
-          if (!reported) notify_outcome(id, presence::kNotifyNoResponse);
+        if (const ClientCtx* c = clients_.find(id)) {
+          if (!c->reported) notify_outcome(id, presence::kNotifyNoResponse);
           clients_.erase(id);
         }
         break;
@@ -557,8 +557,8 @@ void HubServer::release_memory() {
   if (!after_burst_ || live > txn_peak_ / 4) return;
   table_.compact();
   buffers_.release();
-  servers_.rehash(0);
-  clients_.rehash(0);
+  servers_.compact();
+  clients_.compact();
   timers_.compact();
   // The publications of the burst were made between its transactions; moved, they no longer pin
   // the pages the transactions freed.

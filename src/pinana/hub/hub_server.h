@@ -30,6 +30,7 @@
 #include "pinana/presence/presence_service.h"
 #include "pinana/sip/auth/credential_source.h"
 #include "pinana/sip/auth/digest_server.h"
+#include "pinana/sip/transaction/transaction_map.h"
 #include "pinana/sip/transaction/transaction_table.h"
 #include "pinana/sip/transport/tcp_transport.h"
 #include "pinana/sip/transport/udp_transport.h"
@@ -125,8 +126,8 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   RateLimiter rate_;
   HubMetrics metrics_;
 
-  std::unordered_map<TxnId, ServerCtx, sip::transaction::TransactionIdHash> servers_;
-  std::unordered_map<TxnId, ClientCtx, sip::transaction::TransactionIdHash> clients_;
+  sip::transaction::TransactionMap<ServerCtx> servers_;
+  sip::transaction::TransactionMap<ClientCtx> clients_;
 
   TimerQueue timers_;  // the transactions' timers
   std::optional<TimePoint> presence_deadline_;

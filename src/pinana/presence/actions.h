@@ -23,7 +23,9 @@ struct OutgoingNotify {
   SubscriptionId subscription;
   Flow destination;
   std::string request;
-  std::string branch;  // the request's top Via branch, magic cookie included
+  // What follows the magic cookie in the request's top Via branch: 88 random bits, 15 characters
+  // (short enough to be stored without an allocation), fresh for every NOTIFY.
+  std::string branch_id;
 };
 
 struct Actions {

@@ -312,14 +312,14 @@ void PresenceService::pump(ServerSubscription& s, Actions& out) {
   NotifyParams p;
   p.contact_uri = config_.contact_uri;
   p.via_sent_by = config_.via_sent_by;
-  const std::string branch = tokens_.next(12);
+  std::string branch = tokens_.next(11);
   p.branch = branch;
   p.cseq = s.begin_notify(final);
   p.subscription_state = state;
   p.body = body;
   out.notifies.push_back(OutgoingNotify{s.id(), s.flow(),
                                         build_notify(s, p, pool_ ? pool_->take() : std::string()),
-                                        std::string("z9hG4bK").append(branch)});
+                                        std::move(branch)});
   ++notifies_sent_;
 }
 

@@ -376,6 +376,8 @@ void Message::reset() {
 Status Message::parse(std::string_view bytes, Framing framing) {
   reset();
   buf_.assign(bytes.begin(), bytes.end());
+  // Room for the fields of a typical message at once, rather than growing through 1, 2, 4, 8.
+  if (headers_.capacity() == 0) headers_.reserve(kTypicalHeaders);
   MessageParser p(*this, framing);
   Status s = p.run();
   if (!s) reset();

@@ -44,6 +44,7 @@ class Message {
  public:
   // Limits enforced by parse(): a message is refused before it can exhaust memory.
   static constexpr size_t kMaxHeaders = 256;
+  static constexpr size_t kTypicalHeaders = 16;  // fields parse() makes room for at once
 
   Message() = default;
   Message(Message&&) noexcept = default;

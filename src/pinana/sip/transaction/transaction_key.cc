@@ -91,11 +91,17 @@ Result<TransactionKey> TransactionKey::for_client(std::string_view method,
   // Via::rfc3261_branch(): the magic cookie (compared as written) and something after it.
   if (branch.size() <= kMagicCookie.size() || branch.substr(0, kMagicCookie.size()) != kMagicCookie)
     return Error{0, "top Via has no RFC 3261 branch"};
+  return for_client_branch_id(method, branch.substr(kMagicCookie.size()));
+}
+
+Result<TransactionKey> TransactionKey::for_client_branch_id(std::string_view method,
+                                                            std::string_view branch_id) {
+  if (branch_id.empty()) return Error{0, "top Via has no RFC 3261 branch"};
   TransactionKey k;
   k.role_ = Role::kClient;
   k.rule_ = Rule::kRfc3261;
   k.method_ = method;
-  k.branch_ = branch.substr(kMagicCookie.size());
+  k.branch_ = branch_id;
   return k;
 }
 

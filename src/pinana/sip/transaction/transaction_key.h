@@ -44,6 +44,10 @@ class TransactionKey {
   // (magic cookie included), without parsing it back. Errors (status 0) for a branch that is not
   // an RFC 3261 one.
   static Result<TransactionKey> for_client(std::string_view method, std::string_view branch);
+  // The same given what follows the magic cookie ("z9hG4bK" + branch_id is the branch); errors
+  // (status 0) when it is empty.
+  static Result<TransactionKey> for_client_branch_id(std::string_view method,
+                                                     std::string_view branch_id);
 
   Role role() const { return role_; }
   Rule rule() const { return rule_; }

@@ -1,14 +1,34 @@
 #include "pinana/sip/transaction/transaction_table.h"
 
-#include <tuple>
+#include <algorithm>
+#include <utility>
 
 namespace pinana::sip::transaction {
 
 TransactionTable::TransactionTable(const Clock& clock, TimerConfig config)
     : clock_(clock), config_(config) {}
 
+TransactionId TransactionTable::allocate() {
+  if (free_.empty()) {  // a chunk compact() dropped, or a new one
+    size_t n = 0;
+    while (n < chunks_.size() && chunks_[n] != nullptr) ++n;
+    if (n == chunks_.size()) chunks_.emplace_back();
+    chunks_[n] = std::make_unique<Chunk>();
+    for (Cell& c : *chunks_[n]) c.generation = first_generation_;
+    for (size_t i = kChunk; i-- > 0;) free_.push_back(static_cast<uint32_t>(n * kChunk + i));
+  }
+  const uint32_t index = free_.back();
+  free_.pop_back();
+  Cell& c = cell(index);
+  if (++c.generation == 0) c.generation = 1;  // id 0 means none
+  return TransactionId{(uint64_t{c.generation} << 32) | index};
+}
+
 void TransactionTable::purge() {
-  for (uint64_t id : retired_) by_id_.erase(id);
+  for (uint32_t index : retired_) {
+    cell(index).slot.reset();
+    free_.push_back(index);
+  }
   retired_.clear();
   if (completed_.size() != 0 || completed_servers_.size() != 0) {
     const TimePoint now = clock_.now();
@@ -18,15 +38,15 @@ void TransactionTable::purge() {
 }
 
 TransactionTable::Slot* TransactionTable::live(TransactionId id) {
-  auto it = by_id_.find(id.value);
-  if (it == by_id_.end() || !it->second.live) return nullptr;
-  return &it->second;
+  return const_cast<Slot*>(std::as_const(*this).live(id));
 }
 
 const TransactionTable::Slot* TransactionTable::live(TransactionId id) const {
-  auto it = by_id_.find(id.value);
-  if (it == by_id_.end() || !it->second.live) return nullptr;
-  return &it->second;
+  const uint32_t index = index_of(id);
+  if (index >= capacity() || chunks_[index / kChunk] == nullptr) return nullptr;
+  const Cell& c = cell(index);
+  if (c.generation != id.value >> 32 || !c.slot || !c.slot->live) return nullptr;
+  return &*c.slot;
 }
 
 Outcome TransactionTable::finish(TransactionId id, Actions actions) {
@@ -38,10 +58,10 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
   for (size_t i = 0; i < actions.size(); ++i) {
     if (actions[i].kind != ActionKind::kStartTimer) continue;
     if (actions[i].timer == TimerId::kK) {
-      slot = &by_id_.at(id.value);
+      slot = &at(id);
       completed_.add(slot->fingerprint, id.value, clock_.now() + actions[i].delay);
     } else if (actions[i].timer == TimerId::kJ) {
-      slot = &by_id_.at(id.value);
+      slot = &at(id);
       complete_server(*slot, clock_.now() + actions[i].delay);
     } else {
       continue;
@@ -50,12 +70,12 @@ Outcome TransactionTable::finish(TransactionId id, Actions actions) {
     break;
   }
   if (actions.terminated()) {
-    if (slot == nullptr) slot = &by_id_.at(id.value);
+    if (slot == nullptr) slot = &at(id);
     if (slot->merge) by_merge_.erase(slot->merge_fingerprint, slot);
     by_key_.erase(slot->fingerprint, slot);
     slot->live = false;
     slot->merge.reset();
-    retired_.push_back(id.value);
+    retired_.push_back(index_of(id));
   }
   return Outcome{id, actions};
 }
@@ -116,13 +136,10 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
     });
   }
 
-  const TransactionId id{next_id_++};
-  Slot& slot =
-      by_id_
-          .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
-                   std::forward_as_tuple(std::move(*key), id, std::in_place_type<ServerTransaction>,
-                                         clock_, config_, reliability, request))
-          .first->second;
+  const TransactionId id = allocate();
+  Slot& slot = cell(index_of(id))
+                   .slot.emplace(std::move(*key), id, std::in_place_type<ServerTransaction>, clock_,
+                                 config_, reliability, request);
   by_key_.insert(slot.fingerprint, &slot);
   // The merged request's own transaction is not indexed: the original one still owns the entry.
   if (merge.has_value() && !merged) {
@@ -180,18 +197,27 @@ Result<Outcome> TransactionTable::start_client(std::string_view method, std::str
   return start_client(std::move(*key), reliability, std::move(bytes));
 }
 
+Result<Outcome> TransactionTable::start_client_with_fresh_branch(std::string_view method,
+                                                                 std::string_view branch_id,
+                                                                 Reliability reliability,
+                                                                 std::string bytes) {
+  purge();
+  if (method == "INVITE" || method == "ACK") return Error{500, "no INVITE client transactions"};
+  auto key = TransactionKey::for_client_branch_id(method, branch_id);
+  if (!key.ok()) return Error{500, key.error().reason};
+  return start_client(std::move(*key), reliability, std::move(bytes), true);
+}
+
 Result<Outcome> TransactionTable::start_client(TransactionKey key, Reliability reliability,
-                                               std::string bytes) {
+                                               std::string bytes, bool fresh_branch) {
   const uint64_t fingerprint = key.hash();
-  if (find_slot(key, fingerprint) != nullptr || completed_.find(fingerprint, clock_.now()))
+  if (find_slot(key, fingerprint) != nullptr ||
+      (!fresh_branch && completed_.find(fingerprint, clock_.now())))
     return Error{500, "branch already used by a client transaction"};
-  const TransactionId id{next_id_++};
-  Slot& slot =
-      by_id_
-          .emplace(std::piecewise_construct, std::forward_as_tuple(id.value),
-                   std::forward_as_tuple(std::move(key), id, std::in_place_type<ClientTransaction>,
-                                         clock_, config_, reliability, std::move(bytes)))
-          .first->second;
+  const TransactionId id = allocate();
+  Slot& slot = cell(index_of(id))
+                   .slot.emplace(std::move(key), id, std::in_place_type<ClientTransaction>, clock_,
+                                 config_, reliability, std::move(bytes));
   by_key_.insert(slot.fingerprint, &slot);
   auto& client = std::get<ClientTransaction>(slot.txn);
   client.recycle_into(pool_);
@@ -253,7 +279,31 @@ const ClientTransaction* TransactionTable::client(TransactionId id) const {
 void TransactionTable::compact() {
   purge();
   by_key_.compact();
-  by_id_.rehash(0);
+  // Chunks without a transaction go; cells made from now on start above every generation theirs
+  // had, so no id of theirs comes back.
+  for (auto& chunk : chunks_) {
+    if (chunk == nullptr) continue;
+    bool empty = true;
+    uint32_t top = first_generation_;
+    for (const Cell& c : *chunk) {
+      empty = empty && !c.slot.has_value();
+      top = std::max(top, c.generation);
+    }
+    if (!empty) continue;
+    first_generation_ = top;
+    chunk.reset();
+  }
+  while (!chunks_.empty() && chunks_.back() == nullptr) chunks_.pop_back();
+  chunks_.shrink_to_fit();
+  free_.clear();
+  for (size_t n = chunks_.size(); n-- > 0;) {
+    if (chunks_[n] == nullptr) continue;
+    for (size_t i = kChunk; i-- > 0;) {
+      const auto index = static_cast<uint32_t>(n * kChunk + i);
+      if (!cell(index).slot) free_.push_back(index);
+    }
+  }
+  free_.shrink_to_fit();
   by_merge_.compact();
   retired_.shrink_to_fit();
   completed_.compact();

@@ -16,6 +16,11 @@
 // start of the next call, so the views in an Outcome's kSend actions stay valid until the next
 // call into the table.
 //
+// Transactions live in cells of a slab, reused once their transaction has left; an id names its
+// cell (index_of(id) < capacity()) and the cell's generation, so ids stay unique while cells are
+// reused. An owner may keep its own per-transaction context in an array indexed by index_of(id),
+// checking the id it stored there, instead of a hash map.
+//
 // A client transaction that gets its final response over an unreliable transport enters
 // Completed for Timer K (T4), where it only absorbs retransmissions of that response. The table
 // keeps it through K by itself (CompletedClients: a fingerprint of its key, no request, no
@@ -36,11 +41,12 @@
 // Owned by one thread (its shard's event loop); not thread-safe. The clock must outlive it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -64,6 +70,11 @@ struct TransactionId {
   bool valid() const { return value != 0; }
   bool operator==(const TransactionId&) const = default;
 };
+
+// The cell of a transaction in its table (TransactionTable::capacity()).
+inline uint32_t index_of(TransactionId id) {
+  return static_cast<uint32_t>(id.value);
+}
 
 struct TransactionIdHash {
   size_t operator()(TransactionId id) const { return std::hash<uint64_t>{}(id.value); }
@@ -95,6 +106,12 @@ class TransactionTable {
   // and its top Via branch; saves parsing `bytes` back. The TU vouches that they match.
   Result<Outcome> start_client(std::string_view method, std::string_view branch,
                                Reliability reliability, std::string bytes);
+  // The same again, given only what follows the branch's magic cookie ("z9hG4bK" + branch_id is
+  // the branch). The TU vouches besides that the branch is fresh (random, never used before), so
+  // unlike the other two this does not look for a Completed transaction with the same branch.
+  Result<Outcome> start_client_with_fresh_branch(std::string_view method,
+                                                 std::string_view branch_id,
+                                                 Reliability reliability, std::string bytes);
 
   // The TU answers the request of server transaction `id` (see ServerTransaction::send_response).
   // Errors (status 0) when the transaction no longer exists.
@@ -115,6 +132,9 @@ class TransactionTable {
   size_t size() const { return by_key_.size(); }
   size_t completed_clients() const { return completed_.size(); }
   size_t completed_servers() const { return completed_servers_.size(); }
+  // Cells in the slab, counting those of dropped chunks: every index_of(id) of a transaction in
+  // the table is below it.
+  size_t capacity() const { return chunks_.size() * kChunk; }
   const TimerConfig& config() const { return config_; }
 
   // Client transactions started from now on give their request's buffer to `pool` once it is no
@@ -122,7 +142,8 @@ class TransactionTable {
   void recycle_requests_into(BufferPool* pool) { pool_ = pool; }
 
   // Gives back the index memory a past burst left behind (hash tables keep their peak bucket
-  // count). For the owner to call once the table has shrunk well below its peak.
+  // count, the slab its trailing empty chunks). For the owner to call once the table has shrunk
+  // well below its peak; capacity() may shrink.
   void compact();
 
  private:
@@ -144,6 +165,20 @@ class TransactionTable {
     uint64_t merge_fingerprint = 0;
   };
 
+  // A cell of the slab: the transaction in it, if any, and the generation of its id.
+  struct Cell {
+    uint32_t generation = 0;
+    std::optional<Slot> slot;
+  };
+  static constexpr size_t kChunk = 256;
+  using Chunk = std::array<Cell, kChunk>;
+
+  Cell& cell(uint32_t index) { return (*chunks_[index / kChunk])[index % kChunk]; }
+  const Cell& cell(uint32_t index) const { return (*chunks_[index / kChunk])[index % kChunk]; }
+  // A free cell, its generation advanced: the id of the transaction to construct in it.
+  TransactionId allocate();
+  Slot& at(TransactionId id) { return *cell(index_of(id)).slot; }
+
   // The live transaction with this key (whose hash() is `fingerprint`), or null.
   Slot* find_slot(const TransactionKey& key, uint64_t fingerprint) const;
   Slot* live(TransactionId id);
@@ -151,18 +186,20 @@ class TransactionTable {
   // Retires the transaction if `out` says it terminated.
   Outcome finish(TransactionId id, Actions actions);
   void purge();
-  Result<Outcome> start_client(TransactionKey key, Reliability reliability, std::string bytes);
+  Result<Outcome> start_client(TransactionKey key, Reliability reliability, std::string bytes,
+                               bool fresh_branch = false);
   // Keeps the server transaction of `slot`, whose final response just went out over an
   // unreliable transport, in completed_servers_ until `deadline` (Timer J).
   void complete_server(const Slot& slot, TimePoint deadline);
 
   const Clock& clock_;
   TimerConfig config_;
-  uint64_t next_id_ = 1;
-  FlatIndex<Slot> by_key_;  // the live transactions by key fingerprint
-  std::unordered_map<uint64_t, Slot> by_id_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;  // the slab (null: dropped); Slots never move
+  std::vector<uint32_t> free_;                  // free cells of present chunks, taken last first
+  uint32_t first_generation_ = 0;        // of new cells: above that of any cell compact() dropped
+  FlatIndex<Slot> by_key_;               // the live transactions by key fingerprint
   FlatIndex<Slot> by_merge_;             // transactions by MergedRequestKey fingerprint (§8.2.2.2)
-  std::vector<uint64_t> retired_;        // terminated; erased from by_id_ at the next call
+  std::vector<uint32_t> retired_;        // cells of terminated ones; freed at the next call
   CompletedClients completed_;           // client transactions in Completed, waiting out Timer K
   CompletedServers completed_servers_;   // server transactions in Completed, waiting out Timer J
   std::string key_bytes_, merge_bytes_;  // scratch for encoded keys

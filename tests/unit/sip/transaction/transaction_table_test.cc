@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "pinana/sip/writer.h"
 #include "test_support.h"
@@ -519,6 +520,72 @@ TEST_F(TransactionTableTest, ClientStartedFromMethodAndBranchMatchesItsResponses
   EXPECT_FALSE(table_.start_client("INVITE", "z9hG4bKi", Reliability::kUnreliable, "x").ok());
   EXPECT_EQ(table_.size(), 0u);
   EXPECT_EQ(table_.completed_clients(), 1u);
+}
+
+TEST_F(TransactionTableTest, ClientStartedFromAFreshBranchIdMatchesItsResponses) {
+  // The presence core names only what follows the magic cookie, and vouches it is fresh.
+  auto s = table_.start_client_with_fresh_branch("NOTIFY", "Fr3sh-id", Reliability::kUnreliable,
+                                                 "NOTIFY sip:x SIP/2.0\r\n\r\n");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->actions[0].kind, K::kSend);
+  EXPECT_EQ(table_.find(*TransactionKey::for_client("NOTIFY", "z9hG4bKFr3sh-id")), s->id)
+      << "the same key as the branch written out in full";
+  Outcome final =
+      table_.on_response(response({.branch = "z9hG4bKFr3sh-id", .cseq_method = "NOTIFY"}));
+  EXPECT_EQ(final.id, s->id);
+  EXPECT_TRUE(final.actions.has(K::kDeliverResponse));
+  // A live transaction with the branch still refuses it; an empty id and INVITE are refused.
+  auto live =
+      table_.start_client_with_fresh_branch("NOTIFY", "live", Reliability::kUnreliable, "x");
+  ASSERT_TRUE(live.ok());
+  EXPECT_FALSE(
+      table_.start_client_with_fresh_branch("NOTIFY", "live", Reliability::kUnreliable, "x").ok());
+  EXPECT_FALSE(
+      table_.start_client_with_fresh_branch("NOTIFY", "", Reliability::kUnreliable, "x").ok());
+  EXPECT_FALSE(
+      table_.start_client_with_fresh_branch("INVITE", "inv", Reliability::kUnreliable, "x").ok());
+  EXPECT_EQ(table_.size(), 1u);
+}
+
+TEST_F(TransactionTableTest, IdsStayUniqueWhileCellsAreReusedAndAfterCompact) {
+  // Cells of the slab are reused once their transaction has left; an old id must then name
+  // nothing, and ids handed out after compact() dropped chunks must not repeat either.
+  std::set<uint64_t> seen;
+  std::vector<TransactionId> old;
+  auto start = [&](const std::string& branch) {
+    auto s = table_.start_client_with_fresh_branch("NOTIFY", branch, Reliability::kReliable, "x");
+    EXPECT_TRUE(s.ok());
+    EXPECT_TRUE(seen.insert(s->id.value).second) << "id " << s->id.value << " handed out twice";
+    EXPECT_LT(index_of(s->id), table_.capacity());
+    return s->id;
+  };
+  for (int round = 0; round < 3; ++round) {
+    std::vector<TransactionId> ids;
+    for (int i = 0; i < 600; ++i)
+      ids.push_back(start("r" + std::to_string(round) + "-" + std::to_string(i)));
+    for (TransactionId id : ids) {  // over TCP: no Completed state, the cell is free at once
+      ASSERT_NE(table_.client(id), nullptr);
+      EXPECT_TRUE(table_.on_transport_error(id).actions.terminated());
+      old.push_back(id);
+    }
+    for (TransactionId id : old) {
+      EXPECT_EQ(table_.client(id), nullptr);
+      EXPECT_TRUE(table_.on_timer(id, TimerId::kF).actions.empty()) << "a stale id names nothing";
+    }
+    if (round == 1) {
+      const size_t before = table_.capacity();
+      table_.compact();
+      EXPECT_LT(table_.capacity(), before) << "the empty chunks are gone";
+    }
+  }
+  // A live transaction keeps its chunk through compact(); everything else still works after.
+  const TransactionId keep = start("kept");
+  table_.compact();
+  ASSERT_NE(table_.client(keep), nullptr);
+  EXPECT_EQ(table_.on_response(response({.branch = "z9hG4bKkept", .cseq_method = "NOTIFY"})).id,
+            keep);
+  for (int i = 0; i < 300; ++i) start("after-" + std::to_string(i));
+  EXPECT_EQ(table_.size(), 300u);
 }
 
 TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
