@@ -115,8 +115,8 @@ HubServer::HubServer(boost::asio::io_context& io, const Clock& clock, HubConfig 
       clock_(clock),
       log_(log),
       config_(std::move(config)),
-      table_(clock, hub_timer_config()),
-      rate_(clock, config_.max_requests_per_second_per_source),
+      table_(clock_, hub_timer_config()),
+      rate_(clock_, config_.max_requests_per_second_per_source),
       timer_(io) {
   auto made = presence::packages::register_all(registry_);
   if (made.ok()) packages_ = std::move(made.value());
@@ -146,6 +146,7 @@ HubServer::~HubServer() {
 }
 
 Status HubServer::start() {
+  clock_.refresh();
   if (packages_.empty()) return Error{500, "event packages failed to register"};
   if (!config_.users.empty() && !digest_)
     return Error{500, "digest authentication failed to start"};
@@ -187,6 +188,7 @@ Status HubServer::start() {
 // ---- receiving --------------------------------------------------------------------------------
 
 void HubServer::on_message(tp::IncomingMessage in) {
+  clock_.refresh();
   if (in.message.is_request()) {
     on_request(in);
   } else {
@@ -195,6 +197,7 @@ void HubServer::on_message(tp::IncomingMessage in) {
 }
 
 void HubServer::on_transport_error(const tp::TransportError& e) {
+  clock_.refresh();
   metrics_.transport_error();
   if (log_ && log_->enabled(LogLevel::kDebug)) {
     std::string line = std::string(tp::to_string(e.transport)) + " " + e.remote.to_string() + ": " +
@@ -527,6 +530,7 @@ void HubServer::rearm() {
 }
 
 void HubServer::on_timer_fired() {
+  clock_.refresh();
   armed_.reset();
   const TimePoint now = clock_.now();
   while (auto due = timers_.pop_due(now)) {
@@ -572,6 +576,7 @@ void HubServer::release_memory() {
 // ---- shutdown, metrics, tags ------------------------------------------------------------------
 
 void HubServer::shutdown(Duration grace, std::function<void()> done) {
+  clock_.refresh();
   // Only on_drained_ owns the callback; the grace timer watches it through a weak reference, so a
   // timer that fires after the callback ran or after the server was destroyed (the io_context
   // outlives the server) touches nothing.

@@ -110,7 +110,9 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::string to_tag();
 
   boost::asio::io_context& io_;
-  const Clock& clock_;
+  // The caller's clock as of the start of the current event (a datagram, a transport error, a
+  // timer): one read per event instead of one per transaction, timer and subscription touched.
+  CachedClock clock_;
   Logger* log_;
   HubConfig config_;
   std::vector<std::unique_ptr<sip::transport::UdpTransport>> udp_;
