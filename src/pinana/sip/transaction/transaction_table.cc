@@ -96,6 +96,11 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
   if (!key.ok()) return key.error();
 
   const uint64_t fingerprint = key->hash();
+  // A new request (the usual case) looks in both Completed indexes, which a high request rate
+  // makes large: start both loads now, while the live index is searched.
+  std::optional<MergedRequestKey> merge = MergedRequestKey::of(request);
+  const uint64_t merge_fingerprint = merge.has_value() ? merge->hash() : 0;
+  if (completed_servers_.size() != 0) completed_servers_.prefetch(fingerprint, merge_fingerprint);
   if (Slot* slot = find_slot(*key, fingerprint)) {
     auto& server = std::get<ServerTransaction>(slot->txn);
     return finish(slot->id, server.on_request());
@@ -123,8 +128,6 @@ Result<Outcome> TransactionTable::on_request(const Message& request, Reliability
     return o;
   }
 
-  std::optional<MergedRequestKey> merge = MergedRequestKey::of(request);
-  const uint64_t merge_fingerprint = merge.has_value() ? merge->hash() : 0;
   bool merged = merge.has_value() && by_merge_.find(merge_fingerprint, [&merge](const Slot& s) {
     return s.merge.has_value() && *s.merge == *merge;
   }) != nullptr;

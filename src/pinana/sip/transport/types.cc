@@ -1,5 +1,6 @@
 #include "pinana/sip/transport/types.h"
 
+
 namespace pinana::sip::transport {
 
 std::string_view to_string(TransportKind kind) {
@@ -20,6 +21,21 @@ Endpoint Endpoint::normalized(const boost::asio::ip::address& address, uint16_t 
                     port};
   }
   return Endpoint{address, port};
+}
+
+std::string Endpoint::address_text() const {
+  if (!address.is_v4()) return address.to_string();
+  const auto bytes = address.to_v4().to_bytes();
+  std::string text;
+  text.reserve(15);  // within the short-string buffer
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i != 0) text.push_back('.');
+    const unsigned v = bytes[i];
+    if (v >= 100) text.push_back(static_cast<char>('0' + v / 100));
+    if (v >= 10) text.push_back(static_cast<char>('0' + v / 10 % 10));
+    text.push_back(static_cast<char>('0' + v % 10));
+  }
+  return text;
 }
 
 std::string Endpoint::to_string() const {

@@ -40,7 +40,8 @@ struct Endpoint {
   // "127.0.0.1:5060", "[::1]:5060".
   std::string to_string() const;
   // The address as it goes into a Via received parameter: IPv6 without brackets (RFC 3261 §25.1).
-  std::string address_text() const { return address.to_string(); }
+  // IPv4 is written here digit by digit (inet_ntop formats through sprintf, for every datagram).
+  std::string address_text() const;
 
   friend bool operator==(const Endpoint& a, const Endpoint& b) {
     return a.address == b.address && a.port == b.port;

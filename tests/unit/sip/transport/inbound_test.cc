@@ -130,7 +130,8 @@ TEST(StatelessResponse, NeedsAVia) {
   EXPECT_FALSE(stateless_response("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\n", bad, kV4));
   // A malformed Via (RFC 4475 badinv01) still gets its 400, with the Via echoed as it came.
   auto echoed = stateless_response(
-      "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\r\nCall-ID: x\r\n\r\n", bad, kV4);
+      "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\r\nCall-ID: x\r\n\r\n", bad,
+      kV4);
   ASSERT_TRUE(echoed);
   EXPECT_EQ(echoed->rfind("SIP/2.0 400 ", 0), 0u);
   EXPECT_NE(echoed->find("Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n"), std::string::npos);
@@ -166,6 +167,26 @@ TEST(StatelessResponse, CopiesOnlyWellFormedFieldsAndSanitizesTheReason) {
   EXPECT_EQ(m->find(HeaderId::kCSeq), nullptr);
   EXPECT_EQ(m->call_id(), "ok-1");
   EXPECT_EQ(m->from()->tag(), "9");
+}
+
+}  // namespace
+}  // namespace pinana::sip::transport
+
+namespace pinana::sip::transport {
+namespace {
+
+TEST(EndpointText, AddressesAsTheyGoIntoAVia) {
+  auto text = [](const char* address) {
+    return Endpoint{boost::asio::ip::make_address(address), 5060}.address_text();
+  };
+  EXPECT_EQ(text("0.0.0.0"), "0.0.0.0");
+  EXPECT_EQ(text("127.0.0.1"), "127.0.0.1");
+  EXPECT_EQ(text("10.20.199.255"), "10.20.199.255");
+  EXPECT_EQ(text("255.255.255.255"), "255.255.255.255");
+  EXPECT_EQ(text("2001:db8::5"), "2001:db8::5") << "IPv6 without brackets";
+  EXPECT_EQ(
+      Endpoint::normalized(boost::asio::ip::make_address("::ffff:192.0.2.7"), 5060).address_text(),
+      "192.0.2.7");
 }
 
 }  // namespace
