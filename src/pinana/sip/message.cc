@@ -376,6 +376,16 @@ void Message::reset() {
 Status Message::parse(std::string_view bytes, Framing framing) {
   reset();
   buf_.assign(bytes.begin(), bytes.end());
+  return parse_buffer(framing);
+}
+
+Status Message::parse(std::vector<char>&& bytes, Framing framing) {
+  reset();
+  buf_ = std::move(bytes);
+  return parse_buffer(framing);
+}
+
+Status Message::parse_buffer(Framing framing) {
   // Room for the fields of a typical message at once, rather than growing through 1, 2, 4, 8.
   if (headers_.capacity() == 0) headers_.reserve(kTypicalHeaders);
   MessageParser p(*this, framing);

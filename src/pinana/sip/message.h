@@ -55,6 +55,8 @@ class Message {
   // Parses `bytes`. On failure the message is left empty and the Error says which response the
   // receiving edge should send (400, 505, 501 ...; 0 for a response, which is dropped).
   Status parse(std::string_view bytes, Framing framing);
+  // The same, taking over `bytes` as the message's buffer instead of copying it.
+  Status parse(std::vector<char>&& bytes, Framing framing);
   static Result<Message> from_bytes(std::string_view bytes, Framing framing);
   Message clone() const;
 
@@ -117,6 +119,7 @@ class Message {
   friend class MessageParser;
   void reset();
   std::string_view own(std::string value);
+  Status parse_buffer(Framing framing);  // parses buf_
 
   std::vector<char> buf_;
   std::vector<HeaderField> headers_;

@@ -3,6 +3,8 @@
 #include "pinana/sip/writer.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <vector>
@@ -135,42 +137,58 @@ std::optional<std::string_view> top_via_element(std::string_view raw) {
 
 }  // namespace
 
-std::string stamp_via_element(std::string_view element, const Via& via, const Endpoint& source) {
+bool append_stamped_via_element(std::string_view element, const Via& via, const Endpoint& source,
+                                std::vector<char>& out) {
   const auto rport = via.params.find("rport");
   const bool fill_rport = rport && !rport->has_value;
-  if (!fill_rport && sent_by_is(via, source)) return std::string(element);
+  if (!fill_rport && sent_by_is(via, source)) return false;
 
+  // At most two edits, each an insertion of two parts in place of `erase` bytes at `at`.
   struct Edit {
     size_t at;
     size_t erase;
-    std::string insert;
+    std::string_view first, second;
   };
-  std::vector<Edit> edits;
+  std::array<Edit, 2> edits;
+  size_t count = 0;
   auto offset = [&](std::string_view part) {
     return static_cast<size_t>(part.data() - element.data());
   };
-  // Applied back to front; at equal offsets the earlier entry is applied first and so ends up
-  // last, which keeps an appended ";received=" after a trailing "rport=".
   const std::string address = source.address_text();
   if (auto received = via.params.find("received")) {
     if (received->has_value) {
-      edits.push_back({offset(received->value), received->value.size(), address});
+      edits[count++] = {offset(received->value), received->value.size(), address, {}};
     } else {
-      edits.push_back(
-          {offset(received->name) + received->name.size(), 0, std::string("=").append(address)});
+      edits[count++] = {offset(received->name) + received->name.size(), 0, "=", address};
     }
   } else {
-    edits.push_back({element.size(), 0, std::string(";received=").append(address)});
+    edits[count++] = {element.size(), 0, ";received=", address};
   }
+  char port[8];
   if (fill_rport) {
-    edits.push_back({offset(rport->name) + rport->name.size(), 0,
-                     std::string("=").append(std::to_string(source.port))});
+    const char* end = std::to_chars(port, port + sizeof port, source.port).ptr;
+    edits[count++] = {offset(rport->name) + rport->name.size(), 0, "=",
+                      std::string_view(port, static_cast<size_t>(end - port))};
   }
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const Edit& a, const Edit& b) { return a.at > b.at; });
-  std::string out(element);
-  for (const auto& e : edits) out.replace(e.at, e.erase, e.insert);
-  return out;
+  // In element order; at the same offset the rport value goes first, so that an appended
+  // ";received=" follows a trailing "rport=".
+  if (count == 2 && edits[1].at <= edits[0].at) std::swap(edits[0], edits[1]);
+  auto append = [&out](std::string_view part) { out.insert(out.end(), part.begin(), part.end()); };
+  size_t pos = 0;
+  for (size_t i = 0; i < count; ++i) {
+    append(element.substr(pos, edits[i].at - pos));
+    append(edits[i].first);
+    append(edits[i].second);
+    pos = edits[i].at + edits[i].erase;
+  }
+  append(element.substr(pos));
+  return true;
+}
+
+std::string stamp_via_element(std::string_view element, const Via& via, const Endpoint& source) {
+  std::vector<char> out;
+  if (!append_stamped_via_element(element, via, source, out)) return std::string(element);
+  return std::string(out.begin(), out.end());
 }
 
 bool stamp_top_via(Message& request, const Endpoint& source, Framing framing) {
@@ -204,17 +222,16 @@ Received receive(std::string_view bytes, Framing framing, const Endpoint& source
   bool stamped_before = false;
   if (auto element = top_via_element(bytes)) {
     if (auto via = parse_via(*element)) {
-      std::string stamped = stamp_via_element(*element, via.value(), source);
-      if (stamped == *element) {
+      const size_t at = static_cast<size_t>(element->data() - bytes.data());
+      std::vector<char> edited;
+      edited.reserve(bytes.size() + 64);
+      edited.insert(edited.end(), bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(at));
+      if (!append_stamped_via_element(*element, via.value(), source, edited)) {
         stamped_before = true;  // nothing to add
       } else {
-        const size_t at = static_cast<size_t>(element->data() - bytes.data());
-        std::string edited;
-        edited.reserve(bytes.size() + stamped.size() - element->size());
-        edited.append(bytes.substr(0, at))
-            .append(stamped)
-            .append(bytes.substr(at + element->size()));
-        if (m.parse(edited, framing).ok()) {
+        const std::string_view rest = bytes.substr(at + element->size());
+        edited.insert(edited.end(), rest.begin(), rest.end());
+        if (m.parse(std::move(edited), framing).ok()) {
           r.message = std::move(m);
           return r;
         }

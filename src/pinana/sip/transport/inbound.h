@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pinana/base/result.h"
 #include "pinana/sip/message.h"
@@ -34,6 +35,9 @@ Received receive(std::string_view bytes, Framing framing, const Endpoint& source
 //  - rport=<source port> when the request carries an empty rport.
 // An existing received value is replaced. Returns the element unchanged when nothing applies.
 std::string stamp_via_element(std::string_view element, const Via& via, const Endpoint& source);
+// The same, appended to `out`; returns false, appending nothing, when nothing applies.
+bool append_stamped_via_element(std::string_view element, const Via& via, const Endpoint& source,
+                                std::vector<char>& out);
 
 // Applies stamp_via_element() to the first element of the request's first Via field through
 // Message::set_value, then re-parses the message so that top_via() shows the new parameters.

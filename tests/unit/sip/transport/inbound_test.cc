@@ -53,6 +53,19 @@ TEST(StampVia, FilledRportIsKeptAndExistingReceivedReplaced) {
             "SIP/2.0/UDP 10.1.1.1;rport=1234;received=192.0.2.7;branch=z9hG4bK1");
 }
 
+TEST(StampVia, ValuelessReceivedAndRportAreBothFilledInPlace) {
+  EXPECT_EQ(stamp("SIP/2.0/UDP 10.1.1.1;received;rport", kV4),
+            "SIP/2.0/UDP 10.1.1.1;received=192.0.2.7;rport=40123");
+  EXPECT_EQ(stamp("SIP/2.0/UDP 10.1.1.1;rport;branch=z9hG4bK1;received", kV4),
+            "SIP/2.0/UDP 10.1.1.1;rport=40123;branch=z9hG4bK1;received=192.0.2.7");
+  std::vector<char> out{'x'};
+  auto via = parse_via("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1");
+  ASSERT_TRUE(via.ok());
+  EXPECT_FALSE(append_stamped_via_element("SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK1", via.value(),
+                                          kV4, out));
+  EXPECT_EQ(out.size(), 1u) << "nothing appended when nothing applies";
+}
+
 TEST(StampVia, TopViaOfAMessageIsStampedAndReparsed) {
   auto m =
       Message::from_bytes(options_request("SIP/2.0/UDP 10.1.1.1:5070;branch=z9hG4bK-top;rport, "
