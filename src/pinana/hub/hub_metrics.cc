@@ -1,5 +1,7 @@
 #include "pinana/hub/hub_metrics.h"
 
+#include <iterator>
+
 namespace pinana::hub {
 namespace {
 
@@ -27,18 +29,52 @@ void sample(std::string& out, std::string_view name, uint64_t v) {
   out.append(name).append(" ").append(std::to_string(v)).append("\n");
 }
 
+constexpr std::string_view kMethodNames[] = {
+    "",        "ACK",   "BYE",     "CANCEL", "INFO",     "INVITE",    "MESSAGE", "NOTIFY",
+    "OPTIONS", "PRACK", "PUBLISH", "REFER",  "REGISTER", "SUBSCRIBE", "UPDATE"};
+
 }  // namespace
 
-std::string HubMetrics::render(const presence::PresenceCounters& p) const {
+uint32_t HubMetrics::slot(sip::Method id, std::string_view name) {
+  if (id != sip::Method::kUnknown) return static_cast<uint32_t>(id);
+  for (size_t i = 0; i < extension_names_.size(); ++i)
+    if (extension_names_[i] == name) return kKnown + static_cast<uint32_t>(i);
+  if (extension_names_.size() == kMaxExtensionNames) return kOther;
+  extension_names_.emplace_back(name);
+  return kKnown + static_cast<uint32_t>(extension_names_.size() - 1);
+}
+
+std::string_view HubMetrics::name_of(uint32_t slot) const {
+  static_assert(std::size(kMethodNames) == kKnown);
+  if (slot < kKnown) return kMethodNames[slot];
+  if (slot < kOther) return extension_names_[slot - kKnown];
+  return "other";
+}
+
+std::string HubMetrics::render(const presence::PresenceCounters& p,
+                               const TransactionGauges& transactions) const {
   std::string out;
+  // By method name, as before methods were counted by number.
+  std::map<std::string_view, uint64_t> requests;
+  for (const auto& [slot, n] : requests_) requests[name_of(slot)] += n;
+  std::map<std::pair<std::string_view, int>, uint64_t> responses;
+  for (const auto& [key, n] : responses_) responses[{name_of(key.first), key.second}] += n;
   family(out, "pinana_hub_requests_total", "counter", "SIP requests received, by method");
-  for (const auto& [method, n] : requests_)
+  for (const auto& [method, n] : requests)
     out +=
         "pinana_hub_requests_total{method=\"" + label(method) + "\"} " + std::to_string(n) + "\n";
   family(out, "pinana_hub_responses_total", "counter", "SIP responses sent, by method and status");
-  for (const auto& [key, n] : responses_)
+  for (const auto& [key, n] : responses)
     out += "pinana_hub_responses_total{method=\"" + label(key.first) + "\",status=\"" +
            std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+  family(out, "pinana_hub_transactions", "gauge",
+         "SIP transactions held, live or completed (waiting out Timer J or K)");
+  out += "pinana_hub_transactions{state=\"live\"} " + std::to_string(transactions.live) + "\n";
+  out += "pinana_hub_transactions{state=\"completed\"} " + std::to_string(transactions.completed) +
+         "\n";
+  family(out, "pinana_hub_memory_releases_total", "counter",
+         "times the memory of a burst of transactions was handed back");
+  sample(out, "pinana_hub_memory_releases_total", transactions.memory_releases);
   family(out, "pinana_hub_retransmissions_total", "counter",
          "request retransmissions absorbed by server transactions");
   sample(out, "pinana_hub_retransmissions_total", retransmissions_);

@@ -194,6 +194,10 @@ void HubServer::on_message(tp::IncomingMessage in) {
   } else {
     on_response(in.message);
   }
+  // Notes a burst's peak, and when traffic goes on after it, hands its memory back once the
+  // table has let its completed transactions go (a few size reads otherwise).
+  release_memory();
+  if (!armed_) rearm();  // the tick for completed transactions, if nothing else is due
 }
 
 void HubServer::on_transport_error(const tp::TransportError& e) {
@@ -213,7 +217,7 @@ void HubServer::debug(std::string_view what) {
 
 void HubServer::on_request(tp::IncomingMessage& in) {
   const sip::Message& req = in.message;
-  metrics_.request(req.method());
+  metrics_.request(req.method_id(), req.method());
   const auto reliability =
       tp::is_reliable(in.transport) ? tx::Reliability::kReliable : tx::Reliability::kUnreliable;
   auto outcome = table_.on_request(req, reliability);
@@ -259,7 +263,7 @@ void HubServer::on_request(tp::IncomingMessage& in) {
           send(tp::Destination{in.transport, in.remote.address_text(), in.remote.port,
                                in.connection},
                sip::make_response(req, 405, {}, to_tag(), allow));
-          metrics_.response(req.method(), 405);
+          metrics_.response(req.method_id(), req.method(), 405);
         }
         break;
       default:
@@ -322,7 +326,7 @@ void HubServer::handle_presence(TxnId id, const sip::Message& req, const tp::Inc
                                   ? presence_->on_publish(req, ctx)
                                   : presence_->on_subscribe(req, ctx);
   if (!actions.response.empty()) {
-    metrics_.response(req.method(), status_of(actions.response));
+    metrics_.response(req.method_id(), req.method(), status_of(actions.response));
     respond_text(id, std::move(actions.response));
   }
   actions.response.clear();
@@ -400,7 +404,7 @@ void HubServer::on_response(const sip::Message& response) {
 
 void HubServer::respond(TxnId id, const sip::Message& req, int status, std::string_view reason,
                         sip::HeaderList extra) {
-  metrics_.response(req.method(), status);
+  metrics_.response(req.method_id(), req.method(), status);
   if (status >= 300 && log_ && log_->enabled(LogLevel::kDebug))
     debug(std::string(req.method()) + " " + std::string(req.request_uri().text) + " -> " +
           std::to_string(status) + (reason.empty() ? "" : " " + std::string(reason)));
@@ -514,6 +518,12 @@ void HubServer::schedule(Duration delay, TxnId id, tx::TimerId timer) {
 void HubServer::rearm() {
   std::optional<TimePoint> next = timers_.next();
   if (presence_deadline_ && (!next || *presence_deadline_ < *next)) next = presence_deadline_;
+  // Completed transactions leave at the table's next call; if none comes, a tick at most once a
+  // second lets them go (and a burst's memory with them).
+  if (std::optional<TimePoint> expiry = table_.next_expiry()) {
+    const TimePoint tick = std::chrono::ceil<std::chrono::seconds>(*expiry);
+    if (!next || tick < *next) next = tick;
+  }
   if (!next) {
     if (armed_) timer_.cancel();
     armed_.reset();
@@ -541,6 +551,7 @@ void HubServer::on_timer_fired() {
     presence_deadline_.reset();
     run_presence(presence_->on_timer());
   }
+  table_.expire();
   release_memory();
   rearm();
 }
@@ -568,6 +579,7 @@ void HubServer::release_memory() {
   // the pages the transactions freed.
   presence_->compact();
   malloc_trim(0);
+  ++memory_releases_;
   debug("memory released after a burst of " + std::to_string(txn_peak_) + " transactions");
   txn_peak_ = live;
   if (live <= kQuiet) after_burst_ = false;
@@ -600,7 +612,10 @@ void HubServer::shutdown(Duration grace, std::function<void()> done) {
 }
 
 std::string HubServer::metrics_text() const {
-  return metrics_.render(presence_->counters());
+  return metrics_.render(
+      presence_->counters(),
+      TransactionGauges{table_.size(), table_.completed_servers() + table_.completed_clients(),
+                        memory_releases_});
 }
 
 std::string HubServer::to_tag() {

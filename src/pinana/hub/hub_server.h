@@ -137,10 +137,11 @@ class HubServer final : public sip::transport::TransportUser, private sip::auth:
   std::optional<TimePoint> armed_;
 
   // Transactions at the last peak, for release_memory(): a burst of requests leaves its
-  // transactions' memory with the process (hash tables keep their peak buckets, the timer heap
+  // transactions' memory with the process (indexes keep their peak size, the timer heap
   // its peak capacity, glibc the freed heap pages) unless handed back once they are gone.
   size_t txn_peak_ = 0;
-  bool after_burst_ = false;  // a peak of at least 4,096 transactions is not yet released
+  bool after_burst_ = false;      // a peak of at least 4,096 transactions is not yet released
+  uint64_t memory_releases_ = 0;  // for the metrics
 
   std::function<void()> on_drained_;
   uint64_t tag_counter_ = 0;

@@ -103,6 +103,82 @@ TEST_F(HubServerTest, UnknownAndUnsupportedMethods) {
   EXPECT_TRUE(ua->inbox.empty()) << ua->inbox.front().raw;
 }
 
+TEST_F(HubServerTest, ExtensionMethodNamesCannotGrowTheMetricsWithoutBound) {
+  HubConfig c = base_config();
+  c.max_requests_per_second_per_source = 0;
+  start(std::move(c));
+  auto ua = udp_peer();
+  const size_t extra = 8;
+  for (size_t i = 0; i < HubMetrics::kMaxExtensionNames + extra; ++i) {
+    auto r = exchange(*ua, request(*ua, "X-METHOD" + std::to_string(i), "sip:hub@127.0.0.1"));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->message.status_code(), 501) << r->raw;
+  }
+  EXPECT_EQ(metric("pinana_hub_requests_total{method=\"X-METHOD0\"}"), 1u);
+  EXPECT_EQ(metric("pinana_hub_responses_total{method=\"X-METHOD0\",status=\"501\"}"), 1u);
+  const std::string last = std::to_string(HubMetrics::kMaxExtensionNames - 1);
+  EXPECT_EQ(metric("pinana_hub_requests_total{method=\"X-METHOD" + last + "\"}"), 1u);
+  EXPECT_FALSE(metric("pinana_hub_requests_total{method=\"X-METHOD" +
+                      std::to_string(HubMetrics::kMaxExtensionNames) + "\"}"))
+      << "names past the limit are not kept";
+  EXPECT_EQ(metric("pinana_hub_requests_total{method=\"other\"}"), uint64_t(extra));
+  EXPECT_EQ(metric("pinana_hub_responses_total{method=\"other\",status=\"501\"}"), uint64_t(extra));
+  // Known methods are counted by name as ever.
+  sync(*ua);
+  EXPECT_EQ(metric("pinana_hub_requests_total{method=\"OPTIONS\"}"), 1u);
+  EXPECT_EQ(metric("pinana_hub_responses_total{method=\"OPTIONS\",status=\"200\"}"), 1u);
+}
+
+TEST_F(HubServerTest, ABurstOfTransactionsIsHandedBackOnceTimerJHasPassed) {
+  // 5,000 requests over UDP leave 5,000 server transactions waiting out Timer J (32 s). Once
+  // they are gone the hub gives their memory back (table slab, contexts, timer heap, heap pages),
+  // and keeps working: the next requests, a retransmission, a subscription with its NOTIFYs.
+  FakeClock clock;
+  HubConfig c = base_config();
+  c.max_requests_per_second_per_source = 0;
+  start(std::move(c), &clock);
+  auto ua = udp_peer();
+  constexpr uint64_t kBurst = 5000;
+  constexpr uint64_t kWindow = 50;  // requests in flight: well within the default socket buffers
+  for (uint64_t sent = 0; sent < kBurst; sent += kWindow) {
+    std::vector<std::string> branches;
+    for (uint64_t i = 0; i < kWindow; ++i) {
+      const std::string text = request(*ua, "OPTIONS", "sip:hub@127.0.0.1").text();
+      branches.push_back(branch_of(text));
+      ua->send(text);
+    }
+    for (const std::string& branch : branches) {
+      auto r = ua->take_response(branch);
+      ASSERT_TRUE(r.has_value()) << "no answer to " << branch;
+      ASSERT_EQ(r->message.status_code(), 200);
+    }
+  }
+  EXPECT_EQ(metric("pinana_hub_transactions{state=\"completed\"}"), kBurst);
+  EXPECT_EQ(metric("pinana_hub_transactions{state=\"live\"}"), 0u);
+  EXPECT_EQ(metric("pinana_hub_memory_releases_total"), 0u);
+
+  clock.advance(std::chrono::seconds(33));  // past Timer J
+  const RequestBuilder after = request(*ua, "OPTIONS", "sip:hub@127.0.0.1");
+  auto first = exchange(*ua, after);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->message.status_code(), 200);
+  EXPECT_EQ(metric("pinana_hub_memory_releases_total"), 1u);
+  EXPECT_EQ(metric("pinana_hub_transactions{state=\"completed\"}"), 1u) << "only the last one";
+  auto again = exchange(*ua, after);  // its retransmission, answered by the completed transaction
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->raw, first->raw);
+  EXPECT_EQ(metric("pinana_hub_retransmissions_total"), 1u);
+
+  auto watcher = udp_peer();
+  subscribe_and_confirm(*watcher, kAlice);
+  auto pub = exchange(*ua, publish(*ua, kAlice, pidf(kAlice, "t1", "open")));
+  ASSERT_TRUE(pub.has_value());
+  EXPECT_EQ(pub->message.status_code(), 200) << pub->raw;
+  auto n = watcher->take_request("NOTIFY");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_NE(n->raw.find("<basic>open</basic>"), std::string::npos) << n->raw;
+}
+
 TEST_F(HubServerTest, RequestChecks) {
   start(base_config());
   auto ua = udp_peer();

@@ -34,6 +34,11 @@ class CompletedClients {
   void compact();
 
   size_t size() const { return fifo_.size(); }
+  // The deadline of the entry that expires first; nullopt when there is none.
+  std::optional<TimePoint> next_deadline() const {
+    if (fifo_.empty()) return std::nullopt;
+    return fifo_.front().deadline;
+  }
 
  private:
   struct Entry {

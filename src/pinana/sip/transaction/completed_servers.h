@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,11 @@ class CompletedServers {
   void compact();
 
   size_t size() const { return fifo_.size(); }
+  // The deadline of the entry that expires first; nullopt when there is none.
+  std::optional<TimePoint> next_deadline() const {
+    if (fifo_.empty()) return std::nullopt;
+    return fifo_.front().deadline;
+  }
 
  private:
   void index(Entry& e);

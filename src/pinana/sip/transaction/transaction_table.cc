@@ -37,6 +37,13 @@ void TransactionTable::purge() {
   }
 }
 
+std::optional<TimePoint> TransactionTable::next_expiry() const {
+  const std::optional<TimePoint> k = completed_.next_deadline();
+  const std::optional<TimePoint> j = completed_servers_.next_deadline();
+  if (k && j) return std::min(*k, *j);
+  return k ? k : j;
+}
+
 TransactionTable::Slot* TransactionTable::live(TransactionId id) {
   return const_cast<Slot*>(std::as_const(*this).live(id));
 }

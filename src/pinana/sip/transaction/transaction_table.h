@@ -137,6 +137,13 @@ class TransactionTable {
   size_t capacity() const { return chunks_.size() * kChunk; }
   const TimerConfig& config() const { return config_; }
 
+  // When the first completed transaction is due to leave (Timer J or K): any call into the table
+  // lets go of those whose time has come, and so does expire(). nullopt when none waits. An owner
+  // that may go quiet arms a timer for it, so that a burst's memory is not held until the next
+  // message.
+  std::optional<TimePoint> next_expiry() const;
+  void expire() { purge(); }
+
   // Client transactions started from now on give their request's buffer to `pool` once it is no
   // longer needed (ClientTransaction::recycle_into). Null: freed. The pool must outlive the table.
   void recycle_requests_into(BufferPool* pool) { pool_ = pool; }

@@ -588,6 +588,32 @@ TEST_F(TransactionTableTest, IdsStayUniqueWhileCellsAreReusedAndAfterCompact) {
   EXPECT_EQ(table_.size(), 300u);
 }
 
+TEST_F(TransactionTableTest, NextExpiryNamesWhenCompletedTransactionsLeave) {
+  EXPECT_FALSE(table_.next_expiry().has_value()) << "nothing waits";
+  // A server transaction answered over UDP waits out J (64*T1); a client one, K (T4).
+  Outcome s = in(request({.branch = "z9hG4bKj1"}));
+  const TimePoint answered = clock_.now();
+  answer(s.id, 200, k200);
+  ASSERT_TRUE(table_.next_expiry().has_value());
+  EXPECT_EQ(*table_.next_expiry(), answered + table_.config().timer_j(Reliability::kUnreliable));
+  clock_.advance(Duration(1000));
+  auto c = table_.start_client_with_fresh_branch("NOTIFY", "k1", Reliability::kUnreliable, "x");
+  ASSERT_TRUE(c.ok());
+  table_.on_response(response({.branch = "z9hG4bKk1", .cseq_method = "NOTIFY"}));
+  const TimePoint k_end = clock_.now() + table_.config().timer_k(Reliability::kUnreliable);
+  EXPECT_EQ(*table_.next_expiry(), k_end) << "K (5 s) ends before J (32 s)";
+  // expire() lets each go once its time has come, without any other call.
+  clock_.set(k_end);
+  table_.expire();
+  EXPECT_EQ(table_.completed_clients(), 0u);
+  EXPECT_EQ(table_.completed_servers(), 1u);
+  EXPECT_EQ(*table_.next_expiry(), answered + table_.config().timer_j(Reliability::kUnreliable));
+  clock_.set(answered + table_.config().timer_j(Reliability::kUnreliable));
+  table_.expire();
+  EXPECT_EQ(table_.completed_servers(), 0u);
+  EXPECT_FALSE(table_.next_expiry().has_value());
+}
+
 TEST_F(TransactionTableTest, ClientAndServerWithSameBranchStayApart) {
   // A request this node sends to itself: the client and the server transaction coexist.
   Message req = request({.branch = "z9hG4bKself"});
