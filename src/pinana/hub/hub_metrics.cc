@@ -1,7 +1,5 @@
 #include "pinana/hub/hub_metrics.h"
 
-#include <iterator>
-
 namespace pinana::hub {
 namespace {
 
@@ -29,10 +27,6 @@ void sample(std::string& out, std::string_view name, uint64_t v) {
   out.append(name).append(" ").append(std::to_string(v)).append("\n");
 }
 
-constexpr std::string_view kMethodNames[] = {
-    "",        "ACK",   "BYE",     "CANCEL", "INFO",     "INVITE",    "MESSAGE", "NOTIFY",
-    "OPTIONS", "PRACK", "PUBLISH", "REFER",  "REGISTER", "SUBSCRIBE", "UPDATE"};
-
 }  // namespace
 
 uint32_t HubMetrics::slot(sip::Method id, std::string_view name) {
@@ -45,8 +39,7 @@ uint32_t HubMetrics::slot(sip::Method id, std::string_view name) {
 }
 
 std::string_view HubMetrics::name_of(uint32_t slot) const {
-  static_assert(std::size(kMethodNames) == kKnown);
-  if (slot < kKnown) return kMethodNames[slot];
+  if (slot < kKnown) return sip::method_name(static_cast<sip::Method>(slot));
   if (slot < kOther) return extension_names_[slot - kKnown];
   return "other";
 }

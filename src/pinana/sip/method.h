@@ -52,4 +52,41 @@ constexpr Method method_from_name(std::string_view m) {
   }
 }
 
+// The name of a known method ("" for kUnknown): the inverse of method_from_name.
+constexpr std::string_view method_name(Method m) {
+  switch (m) {
+    case Method::kAck:
+      return "ACK";
+    case Method::kBye:
+      return "BYE";
+    case Method::kCancel:
+      return "CANCEL";
+    case Method::kInfo:
+      return "INFO";
+    case Method::kInvite:
+      return "INVITE";
+    case Method::kMessage:
+      return "MESSAGE";
+    case Method::kNotify:
+      return "NOTIFY";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kPrack:
+      return "PRACK";
+    case Method::kPublish:
+      return "PUBLISH";
+    case Method::kRefer:
+      return "REFER";
+    case Method::kRegister:
+      return "REGISTER";
+    case Method::kSubscribe:
+      return "SUBSCRIBE";
+    case Method::kUpdate:
+      return "UPDATE";
+    case Method::kUnknown:
+      break;
+  }
+  return "";
+}
+
 }  // namespace pinana::sip

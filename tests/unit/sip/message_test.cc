@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pinana/sip/message.h"
+#include "pinana/sip/method.h"
 #include "pinana/sip/writer.h"
 
 namespace pinana::sip {
@@ -29,6 +30,15 @@ const std::string kPublish =
     "l: 5\r\n"
     "\r\n"
     "<x/>\n";
+
+TEST(MethodName, IsTheInverseOfMethodFromName) {
+  for (int m = static_cast<int>(Method::kAck); m <= static_cast<int>(Method::kUpdate); ++m) {
+    const auto method = static_cast<Method>(m);
+    EXPECT_FALSE(method_name(method).empty()) << m;
+    EXPECT_EQ(method_from_name(method_name(method)), method) << method_name(method);
+  }
+  EXPECT_EQ(method_name(Method::kUnknown), "");
+}
 
 TEST(Message, PresencePublish) {
   auto r = Message::from_bytes(kPublish, Framing::kStream);
