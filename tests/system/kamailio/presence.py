@@ -572,7 +572,7 @@ def scenario_mwi(k, tag):
 def scenario_race(k, tag, rounds=20):
     """PUBLISH, and the moment its 200 arrives, SUBSCRIBE from another UA: does the first NOTIFY
     carry the publication? (A read-after-write check across Kamailio's workers.)"""
-    stale = 0
+    stale = missing = 0
     pa = UA("UDP", k.port, "node-a")
     try:
         for i in range(rounds):
@@ -582,7 +582,9 @@ def scenario_race(k, tag, rounds=20):
             w = Watcher(k.port, "w%d" % i, aor, "presence")
             w.subscribe()
             n = w.notify()
-            if tuples(n) != {"eid-a": "open"}:
+            if n is None:
+                missing += 1
+            elif tuples(n) != {"eid-a": "open"}:
                 stale += 1
             w.subscribe(expires=0)
             w.notify(timeout=1)
@@ -597,8 +599,11 @@ def scenario_race(k, tag, rounds=20):
               stale == 0, "%d/%d stale" % (stale, rounds))
     else:
         # FAULT (intermittent, so only reported): in POSTGRES mode the 200 can precede the row
-        # becoming visible to the other worker.
-        check("%s race: measured (%d/%d stale; FAULT when > 0)" % (tag, stale, rounds), True)
+        # becoming visible to the other worker. What holds in either mode: every SUBSCRIBE gets
+        # its first NOTIFY.
+        print("info: %s race: FAULT when > 0 stale: %d/%d" % (tag, stale, rounds), flush=True)
+    check("%s race: every SUBSCRIBE right after a PUBLISH's 200 gets its first NOTIFY" % tag,
+          missing == 0, "%d/%d without a NOTIFY" % (missing, rounds))
 
 
 def scenario_reorder(k, tag, rounds=100):
@@ -629,9 +634,10 @@ def scenario_reorder(k, tag, rounds=100):
                     seen.add(cseq)
         print("  %s: %d of %d start-overs delivered a NOTIFY after a newer one" % (
             tag, late, rounds), flush=True)
-        # FAULT (intermittent, so only reported): NOTIFYs out of CSeq order.
-        check("%s reorder: measured (%d/%d out of order; FAULT when > 0)" % (tag, late, rounds),
-              True)
+        # FAULT (intermittent, so only reported): NOTIFYs out of CSeq order. What is asserted
+        # is below: the subscription survives the 500s a phone answers them with.
+        print("info: %s reorder: FAULT when > 0 out of order: %d/%d" % (tag, late, rounds),
+              flush=True)
         w.quiet(0.3)
         a.send(expires=0)  # a terminated dialog cannot be modified (fault 7): start over
         w.quiet(0.3)

@@ -161,7 +161,11 @@ def check_mwi(checks, A, B):
 def check_websocket(checks, A, B):
     ws = WebSocket(B.port)
     try:
-        checks.check("WebSocket /api/v1/events on B: 101 with the right accept key", True)
+        checks.check("WebSocket /api/v1/events on B: 101 with the right accept key",
+                     ws.status_line.split()[1:2] == ["101"] and
+                     ws.headers.get("sec-websocket-accept") == ws.expected_accept and
+                     ws.headers.get("upgrade", "").lower() == "websocket",
+                     (ws.status_line, ws.headers))
         time.sleep(0.2)  # the subscription to events is in place once the handshake is done
         A.set_device("PJSIP/erin", "RINGING")
         ev = ws.wait_for(lambda e: e.get("type") == "device" and e.get("name") == "PJSIP/erin"

@@ -275,6 +275,7 @@ class WebSocket:
             k, _, v = line.partition(":")
             self.headers[k.strip().lower()] = v.strip()
         want = base64.b64encode(hashlib.sha1((key + self.GUID).encode()).digest()).decode()
+        self.expected_accept = want
         if " 101 " not in self.status_line + " ":
             raise RuntimeError("websocket: handshake answered %r" % self.status_line)
         if self.headers.get("sec-websocket-accept") != want:
