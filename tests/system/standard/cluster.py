@@ -34,7 +34,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
     clean_up, drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, Checks, Kamailio, Node, PyWatcher,
-    dedup, device_user, dialog_lamp, exten_state, poll, tuples)
+    device_user, dialog_lamp, exten_state, lamps_through_kamailio, poll, tuples)
 
 PUBLISH_EXPIRES = 5
 SUBSCRIBE_EXPIRES = 10
@@ -154,7 +154,7 @@ def run(binary, mode, workdir, checks):
                 dev, st, "A" if api is A else "C", ext, lamp),
                 r.status == 200 and ok_api and got is not None,
                 (r, B.extension("2000"), [dialog_lamp(x) for x in w.bodies[-3:]]))
-        seq = dedup([dialog_lamp(x) for x in w.bodies[start:]])
+        seq = lamps_through_kamailio(w.bodies[start:])
         checks.check("dialog watcher: lamps terminated early confirmed terminated (twice)",
                      seq == ["terminated", "early", "confirmed", "terminated", "early",
                              "confirmed", "terminated"],

@@ -49,8 +49,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kamlib import (  # noqa: E402
     clean_up, drive, CLEAN_PERIOD, EID_A, EID_B, EID_C, PROFILE, RUN_SH, Checks, Kamailio, Node,
-    PyWatcher, dedup, device_user, dialog_lamp, exten_state, free_port, kamailio_missing, poll,
-    tuples)
+    PyWatcher, device_user, dialog_lamp, exten_state, free_port, kamailio_missing,
+    lamps_through_kamailio, poll, tuples)
 import sipua  # noqa: E402
 
 PUBLISH_EXPIRES = 5
@@ -345,7 +345,7 @@ def run(binary, mode, workdir, checks):
                          "is %s" % (st, lamp, (time.monotonic() - t0) * 1000, ext),
                          r.status == 200 and got is not None and exten_state(A, "3000") == ext,
                          (r, A.extension("3000"), [dialog_lamp(x) for x in w.bodies[-3:]]))
-        seq = dedup([dialog_lamp(x) for x in w.bodies[start:]])
+        seq = lamps_through_kamailio(w.bodies[start:])
         checks.check("dialog watcher at K2: lamps terminated early confirmed terminated",
                      seq == ["terminated", "early", "confirmed", "terminated"], seq)
         ok = poll(lambda: exten_state(B, "2000") == "Idle", 5)
