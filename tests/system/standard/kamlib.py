@@ -132,9 +132,8 @@ def lamps_through_kamailio(bodies):
     between `early` and what follows. Only that shape is left out, and printed: a `terminated`
     right after a start-over's `early` (itself right after a `terminated`) that is not the last
     lamp; any other extra lamp still fails the caller's check."""
-    seq = [(dialog_lamp(b), b) for b in bodies]
     merged = []
-    for lamp, body in seq:
+    for lamp, body in ((dialog_lamp(b), b) for b in bodies):
         if not merged or merged[-1][0] != lamp:
             merged.append((lamp, body))
     out, stale = [], []
